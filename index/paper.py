@@ -1,0 +1,143 @@
+"""The paper model: one research paper, its stable identity and how records merge.
+
+A paper's ``id`` is derived from its normalised title only, so it is the same across
+re-imports, index rebuilds and machines: the user's marks (keyed by id) never detach.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import quote_plus
+
+ID_LENGTH = 10
+"""Hex digits of a paper id: 40 bits keeps collisions unlikely far past a million papers."""
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\[\]]+")
+# Characters that end a sentence or close a bracket are almost never the last
+# character of a real URL in an abstract ("see https://x.io/repo.").
+_URL_TRAILING = ".,;:!?)]}'\""
+
+
+def title_key(title: str) -> str:
+    """Normalise a title for identity: case, accents, punctuation and whitespace folded."""
+    text = unicodedata.normalize("NFKD", title).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def paper_id(title: str) -> str:
+    """The stable id of the paper with this title."""
+    return hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:ID_LENGTH]
+
+
+def find_links(text: str) -> list[str]:
+    """URLs in ``text`` in order, without trailing punctuation and without repeats.
+
+    The dumps carry LaTeX leftovers such as ``https://x/y{https://x/y}.``; braces
+    end a URL, so both halves reduce to the same link and the repeat is dropped.
+    """
+    links: list[str] = []
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_URL_TRAILING)
+        # An unbalanced ")" is punctuation around the URL, a balanced one is part of it.
+        while url.endswith(")") and url.count("(") < url.count(")"):
+            url = url[:-1].rstrip(_URL_TRAILING)
+        if len(url) > len("https://") and url not in links:
+            links.append(url)
+    return links
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of whitespace (arXiv titles and abstracts carry hard line breaks)."""
+    return " ".join(text.split())
+
+
+@dataclass
+class Paper:
+    """One paper. Optional fields are ``None`` (or empty) when no source gave them."""
+
+    id: str
+    title: str
+    abstract: str = ""
+    author_count: int | None = None
+    author_names: list[str] = field(default_factory=list)
+    org: str | None = None
+    date: date | None = None
+    upvotes: int | None = None
+    links: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    url: str | None = None
+    """Canonical page (arXiv abs or Hugging Face paper page) when a source gave an id."""
+    arxiv_id: str | None = None
+
+    @classmethod
+    def new(cls, title: str, **fields: Any) -> Paper:
+        """A paper with its id derived from ``title`` and whitespace cleaned."""
+        title = clean_text(title)
+        abstract = clean_text(fields.pop("abstract", "") or "")
+        links = fields.pop("links", None)
+        return cls(
+            id=paper_id(title),
+            title=title,
+            abstract=abstract,
+            links=list(links) if links is not None else find_links(abstract),
+            **fields,
+        )
+
+    @property
+    def primary_link(self) -> str:
+        """The canonical URL, else a Hugging Face papers search for the exact title."""
+        if self.url:
+            return self.url
+        return "https://huggingface.co/papers?q=" + quote_plus(self.title)
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+    def merge(self, other: Paper) -> bool:
+        """Fill this paper's gaps from ``other`` (the same paper from another source).
+
+        What is already known wins, so the result depends only on the order sources
+        are read in, which is fixed (bundled dumps, then imports in import order).
+        Returns whether anything changed.
+        """
+        before = self.to_dict()
+        if not self.abstract and other.abstract:
+            self.abstract = other.abstract
+        for name in ("author_count", "org", "date", "url", "arxiv_id"):
+            if getattr(self, name) is None and getattr(other, name) is not None:
+                setattr(self, name, getattr(other, name))
+        if not self.author_names and other.author_names:
+            self.author_names = list(other.author_names)
+            if self.author_count is None:
+                self.author_count = len(other.author_names)
+        if other.upvotes is not None:
+            # Upvotes only grow; the larger count is the more recent reading.
+            self.upvotes = max(self.upvotes or 0, other.upvotes)
+        for name in ("links", "sources"):
+            mine = getattr(self, name)
+            mine.extend(item for item in getattr(other, name) if item not in mine)
+        return self.to_dict() != before
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO strings)."""
+        data = dataclasses.asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Paper:
+        """The inverse of :meth:`to_dict`; unknown keys are ignored."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        fields = {key: value for key, value in data.items() if key in names}
+        if fields.get("date"):
+            fields["date"] = date.fromisoformat(fields["date"])
+        return cls(**fields)
