@@ -34,10 +34,7 @@ from index.paper import Paper
 from index.parsed import ParsedFile, Problem
 
 MONTHS = {
-    name: number
-    for number, name in enumerate(
-        "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1
-    )
+    name: number for number, name in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)
 }
 _DATE_LINE = re.compile(r"^(?P<mon>[A-Z][a-z]{2}) (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?: (?P<votes>\d+))?$")
 _AUTHORS_LINE = re.compile(r"^\s*•\s*(?P<count>\d+) authors?$")

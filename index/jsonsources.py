@@ -58,7 +58,9 @@ def _records(text: str, path: str, parsed: ParsedFile) -> list[tuple[int | None,
     return [(1, whole)]
 
 
-def _json_lines(text: str, path: str, parsed: ParsedFile, whole_error: json.JSONDecodeError) -> list[tuple[int | None, Any]]:
+def _json_lines(
+    text: str, path: str, parsed: ParsedFile, whole_error: json.JSONDecodeError
+) -> list[tuple[int | None, Any]]:
     records: list[tuple[int | None, Any]] = []
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):

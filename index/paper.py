@@ -45,10 +45,12 @@ def find_links(text: str) -> list[str]:
     """
     links: list[str] = []
     for match in _URL.finditer(text):
-        url = match.group(0).rstrip(_URL_TRAILING)
-        # An unbalanced ")" is punctuation around the URL, a balanced one is part of it.
-        while url.endswith(")") and url.count("(") < url.count(")"):
-            url = url[:-1].rstrip(_URL_TRAILING)
+        url = match.group(0)
+        while url and url[-1] in _URL_TRAILING:
+            # A ")" closing a "(" inside the URL is part of it (wiki/Foo_(bar)).
+            if url[-1] == ")" and url.count("(") >= url.count(")"):
+                break
+            url = url[:-1]
         if len(url) > len("https://") and url not in links:
             links.append(url)
     return links

@@ -1,0 +1,240 @@
+"""The search API the reader and the command line use: one object over the index.
+
+``Library.open()`` builds the index on first use (with progress), then answers
+``search``, ``get``, ``related`` and ``count``. Searchers are per thread (Whoosh
+searchers are not shared across threads) and are reopened, never ``refresh()``-ed,
+when the index on disk changed: ``refresh()`` can return stale documents after a
+commit that replaced segments.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from whoosh import sorting
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from index.highlight import Span, find_spans
+from index.locations import Locations, locations
+from index.paper import Paper
+from index.query import MarksIndex, ParsedQuery, QueryError, QueryParser, cap_prefixes, resolve_marks
+from index.schema import TEXT_FIELDS
+from index.search_index import BuildReport, IndexStore, Progress
+
+Sort = Literal["relevance", "date", "upvotes"]
+SORTS: tuple[Sort, ...] = ("relevance", "date", "upvotes")
+_OPERATORS = {"AND", "OR", "NOT", "TO"}
+# A plain word: not a field name (followed by ":"), not inside a field value or wildcard.
+_PLAIN_WORD = re.compile(r"(?<![:\w*])[A-Za-z]{3,}(?![:\w*])")
+FEW_HITS = 3
+"""Below this many hits a did-you-mean suggestion is worth computing."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One paper in a result list."""
+
+    paper: Paper
+    rank: int
+    score: float | None = None
+
+
+@dataclass
+class SearchResults:
+    """One page of hits for a query, with what the status line needs."""
+
+    query: str
+    sort: Sort
+    total: int
+    hits: list[Hit]
+    offset: int = 0
+    elapsed_ms: float = 0.0
+    suggestion: str | None = None
+    parsed: ParsedQuery | None = field(default=None, repr=False)
+
+    def title_spans(self, paper: Paper) -> list[Span]:
+        return self._spans(paper.title, "title")
+
+    def abstract_spans(self, paper: Paper) -> list[Span]:
+        return self._spans(paper.abstract, "abstract")
+
+    def _spans(self, text: str, fieldname: str) -> list[Span]:
+        if self.parsed is None:
+            return []
+        # A bare word searches both fields; highlight it wherever it appears.
+        words = {word for _field, word in self.parsed.words}
+        return find_spans(text, words, self.parsed.prefixes)
+
+
+class Library:
+    """The user's paper library: the index plus (optionally) their marks for filters."""
+
+    def __init__(self, locs: Locations, store: IndexStore, marks: MarksIndex | None = None):
+        self.locs = locs
+        self.store = store
+        self.marks = marks
+        self.build_report: BuildReport | None = None
+        self._local = threading.local()
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._ix: Index | None = None
+        self._opened_dir: Path | None = None
+
+    @classmethod
+    def open(
+        cls, locs: Locations | None = None, marks: MarksIndex | None = None, progress: Progress | None = None
+    ) -> Library:
+        """Open the library, building the index first when it is missing or stale."""
+        locs = locs or locations()
+        store = IndexStore(locs)
+        library = cls(locs, store, marks)
+        library._ix, library.build_report = store.ensure(progress)
+        library._opened_dir = store.current_dir()
+        return library
+
+    # -- searchers -------------------------------------------------------------
+    def _searcher(self) -> Searcher:
+        local = self._local
+        if getattr(local, "generation", None) != self._generation or local.searcher is None:
+            if getattr(local, "searcher", None) is not None:
+                local.searcher.close()
+            assert self._ix is not None, "use Library.open()"
+            local.searcher = self._ix.searcher()
+            local.parser = QueryParser()
+            local.generation = self._generation
+        return local.searcher
+
+    def _parser(self) -> QueryParser:
+        self._searcher()
+        return self._local.parser
+
+    def reload(self) -> bool:
+        """Pick up a rebuilt or updated index; returns whether anything changed."""
+        with self._lock:
+            current = self.store.current_dir()
+            if current is None:
+                return False
+            if current != self._opened_dir:
+                self._ix = self.store.open()
+                self._opened_dir = current
+            elif self._searcher().up_to_date():
+                return False
+            # Every thread opens a fresh searcher on its next query (see module doc).
+            self._generation += 1
+            return True
+
+    # -- queries -----------------------------------------------------------------
+    def parse(self, text: str, typing: bool = False) -> ParsedQuery:
+        """Parse a query; raises :class:`QueryError` with a message for the user."""
+        return self._parser().parse(text, typing=typing)
+
+    def search(
+        self,
+        text: str,
+        sort: Sort = "relevance",
+        limit: int = 50,
+        offset: int = 0,
+        typing: bool = False,
+    ) -> SearchResults:
+        """Run a query. An empty query lists the library (relevance means newest first)."""
+        started = time.perf_counter()
+        if sort not in SORTS:
+            raise QueryError(f"unknown sort {sort!r} (use {', '.join(SORTS)})")
+        parsed = self.parse(text, typing=typing)
+        searcher = self._searcher()
+        q = resolve_marks(cap_prefixes(parsed.query, searcher.reader()), self.marks)
+        sortedby = None
+        if sort == "date" or (sort == "relevance" and parsed.is_everything):
+            sortedby = sorting.FieldFacet("date_key", reverse=True)
+        elif sort == "upvotes":
+            sortedby = sorting.FieldFacet("votes_key", reverse=True)
+        results = searcher.search(q, limit=offset + limit, sortedby=sortedby, terms=False)
+        total = len(results)
+        hits = []
+        for rank in range(offset, min(offset + limit, results.scored_length())):
+            stored = results[rank]
+            paper = Paper.from_dict(json.loads(stored["data"]))
+            score = results.score(rank) if sortedby is None else None
+            hits.append(Hit(paper, rank, score))
+        suggestion = None
+        if total < FEW_HITS and not parsed.is_everything:
+            suggestion = self._suggest(parsed, searcher)
+        elapsed = (time.perf_counter() - started) * 1000
+        return SearchResults(text, sort, total, hits, offset, elapsed, suggestion, parsed)
+
+    def _suggest(self, parsed: ParsedQuery, searcher: Searcher) -> str | None:
+        """Did-you-mean: each unknown plain word replaced by its closest indexed word.
+
+        Whoosh's ``correct_query`` would suggest stems ("learn" for "lerning"); the
+        ``spell_`` fields keep whole words, so suggestions read like what was typed.
+        """
+        reader = searcher.reader()
+        changed = False
+
+        def fix(match: re.Match[str]) -> str:
+            nonlocal changed
+            word = match.group(0)
+            lower = word.lower()
+            if word in _OPERATORS or any(reader.frequency(f"spell_{name}", lower) for name in TEXT_FIELDS):
+                return word
+            for name in TEXT_FIELDS:
+                suggestions = reader.corrector(f"spell_{name}").suggest(lower, limit=1, maxdist=2, prefix=1)
+                if suggestions:
+                    changed = True
+                    return suggestions[0]
+            return word
+
+        try:
+            suggestion = _PLAIN_WORD.sub(fix, parsed.text)
+        except Exception:  # a suggestion is a nicety; never fail a search for it
+            return None
+        return suggestion if changed else None
+
+    def get(self, paper_id: str) -> Paper | None:
+        """A paper by id, unique id prefix (4+ characters), or arXiv id."""
+        searcher = self._searcher()
+        stored = searcher.document(id=paper_id) or searcher.document(arxiv=paper_id)
+        if stored is None and len(paper_id) >= 4:
+            matches = list(searcher.reader().expand_prefix("id", paper_id.lower()))
+            if len(matches) == 1:
+                stored = searcher.document(id=matches[0].decode() if isinstance(matches[0], bytes) else matches[0])
+        return Paper.from_dict(json.loads(stored["data"])) if stored else None
+
+    def related(self, paper_id: str, limit: int = 10) -> list[Paper]:
+        """Papers most like this one (Whoosh ``more_like`` over its title and abstract)."""
+        paper = self.get(paper_id)
+        if paper is None:
+            return []
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=paper.id)
+        results = searcher.more_like(
+            docnum, "abstract", text=f"{paper.title} {paper.title} {paper.abstract}", top=limit
+        )
+        return [Paper.from_dict(json.loads(hit["data"])) for hit in results]
+
+    def count(self) -> int:
+        return self._searcher().doc_count()
+
+    def all_ids(self) -> list[str]:
+        return [fields["id"] for fields in self._searcher().all_stored_fields()]
+
+    def papers(self, ids: list[str]) -> list[Paper]:
+        """Papers for ``ids`` in that order; unknown ids are left out."""
+        found = [self.get(paper_id) for paper_id in ids]
+        return [paper for paper in found if paper is not None]
+
+    def close(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None
+
+
+__all__ = ["Hit", "Library", "QueryError", "SearchResults", "SORTS", "Sort"]

@@ -1,0 +1,287 @@
+"""The query language: Whoosh syntax made safe, plus dates, upvotes, state and typing.
+
+What users type (see design.md): bare words over title (boosted) and abstract,
+``title:`` ``abstract:`` ``org:`` ``author:``, ``upvotes:>=10``, ``date:2024``,
+``date:[2024-01 to 2024-06]``, ``date:>=2025-03``, phrases, AND/OR/NOT, parentheses,
+prefixes ``reinf*``, and the state filters ``tag:NAME`` ``is:starred`` ``is:unread``
+``is:read`` ``has:note``. While typing, the word under the cursor also matches as a
+prefix. Hostile input (huge, deeply nested, control characters, unbalanced quotes or
+brackets) is cut down or refused with a message before Whoosh sees it: its parser is
+quadratic on long tokens and recursive on nesting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+from whoosh import query as wq
+from whoosh.qparser import GtLtPlugin, MultifieldParser
+from whoosh.qparser.dateparse import DateParserPlugin
+
+from index.schema import TEXT_FIELDS, TITLE_BOOST, make_query_schema
+
+MAX_QUERY_LENGTH = 1000
+MAX_NESTING = 16
+MAX_PREFIX_TERMS = 48
+"""A prefix matches at most this many words (the most frequent): ``a*`` over 100k
+abstracts would otherwise expand to tens of thousands of terms."""
+MIN_TYPING_PREFIX = 2
+"""The word being typed matches as a prefix only from this many characters on."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_DATE_VALUE = r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
+_DATE_COMPARE = re.compile(rf"\bdate:(?P<op>>=|<=|>|<)(?P<value>{_DATE_VALUE})\b")
+_DATE_ANY = re.compile(rf"\bdate:(?P<value>\[[^\]]*\]|{_DATE_VALUE})")
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message is for the user and names the problem."""
+
+
+class MarksIndex(Protocol):
+    """What the query layer needs from the user's state (``index.state.StateStore``)."""
+
+    def starred_ids(self) -> set[str]: ...
+    def read_ids(self) -> set[str]: ...
+    def noted_ids(self) -> set[str]: ...
+    def ids_with_tag(self, tag: str) -> set[str]: ...
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query ready to run, and what to highlight for it."""
+
+    text: str
+    query: wq.Query
+    words: frozenset[tuple[str, str]]
+    """(field, analysed word) pairs the user searched for, for highlighting."""
+    prefixes: tuple[str, ...]
+    """Raw lower-case prefixes (``reinf*`` and the word being typed)."""
+    is_everything: bool = False
+
+
+def sanitize(text: str) -> str:
+    """Refuse what cannot be searched; repair what is merely unfinished."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"query is too long ({len(text):,} characters; the limit is {MAX_QUERY_LENGTH:,})")
+    text = _CONTROL.sub(" ", text)
+    depth = deepest = 0
+    for char in text:
+        depth += char == "("
+        depth -= char == ")" and depth > 0
+        deepest = max(deepest, depth)
+    if deepest > MAX_NESTING:
+        raise QueryError(f"too many nested parentheses (depth {deepest}; the limit is {MAX_NESTING})")
+    return _balance(text)
+
+
+def _balance(text: str) -> str:
+    # While typing, a query is often unfinished: close what was opened instead of failing.
+    if text.count('"') % 2:
+        text += '"'
+    depth, kept = 0, []
+    for char in text:
+        if char == ")":
+            if depth == 0:
+                continue  # a stray closing bracket means nothing
+            depth -= 1
+        elif char == "(":
+            depth += 1
+        kept.append(char)
+    return "".join(kept) + ")" * depth
+
+
+def _period(value: str) -> tuple[date, date]:
+    """First and last day of ``2024``, ``2024-03`` or ``2024-03-05``."""
+    parts = [int(part) for part in value.split("-")]
+    try:
+        if len(parts) == 1:
+            return date(parts[0], 1, 1), date(parts[0], 12, 31)
+        if len(parts) == 2:
+            first = date(parts[0], parts[1], 1)
+            following = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+            return first, following - timedelta(days=1)
+        return (day := date(parts[0], parts[1], parts[2])), day
+    except ValueError:
+        raise QueryError(f"not a date: {value!r} (use 2024, 2024-03 or 2024-03-05)") from None
+
+
+def _compact(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def rewrite_dates(text: str) -> str:
+    """Turn the date forms people type into ranges Whoosh's date parser reads exactly."""
+
+    def compare(match: re.Match[str]) -> str:
+        first, last = _period(match["value"])
+        op = match["op"]
+        if op == ">=":
+            return f"date:[{_compact(first)} to]"
+        if op == ">":
+            return f"date:[{_compact(last + timedelta(days=1))} to]"
+        if op == "<=":
+            return f"date:[to {_compact(last)}]"
+        return f"date:[to {_compact(first - timedelta(days=1))}]"
+
+    def exact(match: re.Match[str]) -> str:
+        value = match["value"]
+        if value.startswith("["):
+            # Inside a range Whoosh reads 2024-01 as 2024: hand it a plain 202401.
+            def fix(m: re.Match[str]) -> str:
+                _period(m.group(0))
+                return m.group(0).replace("-", "")
+
+            return "date:" + re.sub(_DATE_VALUE, fix, value)
+        first, last = _period(value)
+        return f"date:[{_compact(first)} to {_compact(last)}]"
+
+    return _DATE_ANY.sub(exact, _DATE_COMPARE.sub(compare, text))
+
+
+class QueryParser:
+    """Parses user queries for one index; cheap to keep, not thread-safe to share."""
+
+    def __init__(self) -> None:
+        schema = make_query_schema()
+        self._parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts={"title": TITLE_BOOST, "abstract": 1.0})
+        self._parser.add_plugin(DateParserPlugin(free=False))
+        self._parser.add_plugin(GtLtPlugin())
+        self._analyzers = {name: schema[name].analyzer for name in TEXT_FIELDS}
+
+    def parse(self, text: str, typing: bool = False) -> ParsedQuery:
+        """Parse ``text``; with ``typing`` the last word also matches as a prefix."""
+        cleaned = sanitize(text).strip()
+        if not cleaned:
+            return ParsedQuery(text, wq.Every(), frozenset(), (), is_everything=True)
+        rewritten = rewrite_dates(cleaned)
+        try:
+            parsed = self._parser.parse(rewritten)
+        except QueryError:
+            raise
+        except Exception as error:  # Whoosh raises many kinds; the user needs one message
+            raise QueryError(f"cannot read query {text!r}: {error}") from None
+        if parsed is wq.NullQuery and typing and cleaned[-1:].isalnum():
+            # Only stop words so far ("the"): while typing, the last one is a prefix.
+            parsed = self._parser.parse(rewritten + "*")
+        if parsed is wq.NullQuery:
+            raise QueryError(f"query {text!r} has nothing to search for (only common words?)")
+        prefixes: list[str] = []
+        if typing and not cleaned.endswith((" ", ")", '"')):
+            parsed = _typed_word_as_prefix(parsed, rewritten, prefixes)
+        words = frozenset(
+            (field, value)
+            for field, value in _positive_terms(parsed)
+            if field in TEXT_FIELDS and isinstance(value, str)
+        )
+        prefixes += [q.text for q in _walk(parsed) if isinstance(q, wq.Prefix) and q.fieldname in TEXT_FIELDS]
+        return ParsedQuery(text, parsed, words, tuple(dict.fromkeys(prefixes)))
+
+
+def _walk(q: wq.Query):
+    yield q
+    for child in q.children():
+        yield from _walk(child)
+
+
+def _positive_terms(q: wq.Query):
+    """Terms that make a paper match (not those under NOT), to highlight."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _positive_terms(q.a)
+        return
+    if isinstance(q, wq.Term):
+        yield q.fieldname, q.text
+    elif isinstance(q, wq.Phrase):
+        for word in q.words:
+            yield q.fieldname, word
+    for child in q.children():
+        yield from _positive_terms(child)
+
+
+def _typed_word_as_prefix(parsed: wq.Query, text: str, prefixes: list[str]) -> wq.Query:
+    # The analysed (stemmed) term of "learni" is "learni", which matches nothing;
+    # the raw characters as a prefix do. Keep both so a finished word still ranks by it.
+    def visit(q: wq.Query) -> wq.Query:
+        if (
+            isinstance(q, wq.Term)
+            and q.fieldname in TEXT_FIELDS
+            and getattr(q, "endchar", None) == len(text)
+            and q.startchar is not None
+        ):
+            raw = text[q.startchar : q.endchar].lower()
+            if len(raw) >= MIN_TYPING_PREFIX and raw.isalnum():
+                prefixes.append(raw)
+                return wq.Or([q, wq.Prefix(q.fieldname, raw, boost=q.boost)])
+        return q
+
+    return parsed.accept(visit)
+
+
+def cap_prefixes(q: wq.Query, reader) -> wq.Query:
+    """Replace each text prefix by the stems of its most frequent whole words.
+
+    The text fields hold stems ("learn"), so a raw prefix ("learnin") must be expanded
+    over the ``spell_`` fields, which keep whole words, and each word then stemmed.
+    At most ``MAX_PREFIX_TERMS`` words are kept, the most frequent first.
+    """
+    analyzers = {name: reader.schema[name].analyzer for name in TEXT_FIELDS}
+
+    def visit(node: wq.Query) -> wq.Query:
+        if not isinstance(node, wq.Prefix):
+            return node
+        name = node.fieldname
+        source = f"spell_{name}" if name in analyzers else name
+        words = []
+        for count, word in enumerate(reader.expand_prefix(source, node.text)):
+            if count >= MAX_PREFIX_TERMS * 20:
+                break  # enough candidates to pick the frequent ones from
+            words.append(word.decode("utf-8") if isinstance(word, bytes) else word)
+        if len(words) > MAX_PREFIX_TERMS:
+            words.sort(key=lambda word: -reader.doc_frequency(source, word))
+            words = words[:MAX_PREFIX_TERMS]
+        if name in analyzers:
+            stems = {token.text for word in words for token in analyzers[name](word)}
+            words = sorted(stems)
+        terms = [wq.Term(name, word, boost=node.boost) for word in words]
+        return wq.Or(terms) if terms else wq.NullQuery
+
+    return q.accept(visit)
+
+
+def resolve_marks(q: wq.Query, marks: MarksIndex | None) -> wq.Query:
+    """Turn ``tag:`` / ``is:`` / ``has:`` into id sets from the state file.
+
+    The user's marks are few next to the library, so a filter becomes an OR over the
+    marked ids, evaluated by Whoosh like any term: no per-hit lookups in Python.
+    """
+
+    def ids_query(ids: set[str]) -> wq.Query:
+        return wq.Or([wq.Term("id", paper_id) for paper_id in sorted(ids)]) if ids else wq.NullQuery
+
+    def visit(node: wq.Query) -> wq.Query:
+        if not isinstance(node, wq.Term) or node.fieldname not in ("tag", "is", "has"):
+            return node
+        if marks is None:
+            raise QueryError(f"{node.fieldname}:{node.text} needs the state file, which is not open")
+        value = str(node.text).lower()
+        if node.fieldname == "tag":
+            return ids_query(marks.ids_with_tag(value))
+        if node.fieldname == "has" and value in ("note", "notes"):
+            return ids_query(marks.noted_ids())
+        if node.fieldname == "is":
+            if value in ("starred", "star"):
+                return ids_query(marks.starred_ids())
+            if value == "read":
+                return ids_query(marks.read_ids())
+            if value == "unread":
+                return wq.AndNot(wq.Every(), ids_query(marks.read_ids()))
+        raise QueryError(
+            f"unknown filter {node.fieldname}:{node.text} (try is:starred, is:unread, is:read, has:note, tag:NAME)"
+        )
+
+    return q.accept(visit)

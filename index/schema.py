@@ -1,0 +1,56 @@
+"""The Whoosh schema of the paper index, and its version.
+
+Bump ``SCHEMA_VERSION`` whenever the schema or what goes into a document changes: an
+index of another version is rebuilt automatically (it is only a cache).
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+
+SCHEMA_VERSION = 1
+
+TITLE_BOOST = 3.0
+"""A word in the title says more about a paper than the same word in its abstract."""
+
+TEXT_FIELDS = ("title", "abstract")
+"""Fields searched by a bare word."""
+
+PSEUDO_FIELDS = ("tag", "is", "has")
+"""Query fields answered from the user's state file, not stored in the index."""
+
+
+def text_analyzer():
+    """Lower-case, stop words out, English stemming: ``learning`` finds ``learned``."""
+    return StemmingAnalyzer()
+
+
+def make_schema() -> Schema:
+    """The index schema. Every paper field the reader shows is in ``data`` (JSON)."""
+    names = StandardAnalyzer(stoplist=None)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        arxiv=ID(),
+        title=TEXT(analyzer=text_analyzer(), field_boost=TITLE_BOOST, spelling=True),
+        abstract=TEXT(analyzer=text_analyzer(), spelling=True),
+        org=TEXT(analyzer=names),
+        author=TEXT(analyzer=names),
+        source=ID(),
+        date=DATETIME(),
+        upvotes=NUMERIC(int, bits=32),
+        # Sort keys live in columns of their own: Whoosh sorts a missing value first
+        # when reversed, and "newest first" must put undated papers last.
+        date_key=COLUMN(NumericColumn("i", default=0)),
+        votes_key=COLUMN(NumericColumn("i", default=-1)),
+        data=STORED(),
+    )
+
+
+def make_query_schema() -> Schema:
+    """The index schema plus the state pseudo-fields, so ``tag:rl`` parses as fielded."""
+    schema = make_schema()
+    for name in PSEUDO_FIELDS:
+        schema.add(name, ID())
+    return schema

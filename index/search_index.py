@@ -1,0 +1,250 @@
+"""The Whoosh index on disk: a cache, built on first use and rebuilt when it must be.
+
+Layout under ``Locations.index_dir``::
+
+    CURRENT          name of the live generation, replaced atomically
+    gen-<ns>/        one complete Whoosh index + meta.json
+    build.lock       one writer at a time (Whoosh itself raises LockError)
+
+A rebuild writes a new generation and then swaps ``CURRENT``, so a running reader never
+sees a half-built or empty index. The previous generation is kept until the next
+swap because a reader elsewhere may still have it open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import filelock
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from index.locations import Locations
+from index.paper import Paper
+from index.schema import SCHEMA_VERSION, make_schema
+from index.sources import Corpus, all_source_files, load_corpus
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while papers are written."""
+
+LOCK_TIMEOUT = 120.0
+WRITER_MEMORY_MB = 128
+
+
+class IndexBusy(RuntimeError):
+    """Another papers process holds the index lock for longer than we wait."""
+
+
+@dataclass
+class BuildReport:
+    papers: int
+    records: int
+    seconds: float
+    problems: list[str]
+
+
+def sources_fingerprint(locs: Locations) -> str:
+    """Names and sizes of every source: an index built from other sources is stale."""
+    parts = []
+    for path in all_source_files(locs):
+        parts.append(f"{path.name}:{path.stat().st_size}")
+    return "|".join(parts)
+
+
+def paper_document(paper: Paper) -> dict[str, Any]:
+    """The Whoosh document of a paper (``data`` holds the whole paper as JSON)."""
+    doc: dict[str, Any] = {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "data": json.dumps(paper.to_dict(), ensure_ascii=False),
+    }
+    if paper.arxiv_id:
+        doc["arxiv"] = paper.arxiv_id
+    if paper.org:
+        doc["org"] = paper.org
+    if paper.author_names:
+        doc["author"] = " ".join(paper.author_names)
+    if paper.sources:
+        doc["source"] = paper.sources[0]
+    if paper.date:
+        doc["date"] = datetime(paper.date.year, paper.date.month, paper.date.day)
+        doc["date_key"] = paper.date.toordinal()
+    if paper.upvotes is not None:
+        doc["upvotes"] = paper.upvotes
+        doc["votes_key"] = paper.upvotes
+    return doc
+
+
+class IndexStore:
+    """Finds, opens, builds and swaps the on-disk index generations."""
+
+    def __init__(self, locs: Locations):
+        self.locs = locs
+        self.root = locs.index_dir
+
+    @property
+    def _current_file(self) -> Path:
+        return self.root / "CURRENT"
+
+    def lock(self, timeout: float = LOCK_TIMEOUT) -> filelock.FileLock:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return filelock.FileLock(str(self.root / "build.lock"), timeout=timeout)
+
+    def current_dir(self) -> Path | None:
+        try:
+            name = self._current_file.read_text().strip()
+        except OSError:
+            return None
+        folder = self.root / name
+        return folder if name and folder.is_dir() else None
+
+    def meta(self, folder: Path | None = None) -> dict:
+        folder = folder or self.current_dir()
+        if folder is None:
+            return {}
+        try:
+            return json.loads((folder / "meta.json").read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def stale_reason(self) -> str | None:
+        """Why the live index cannot be used as it is, or ``None`` when it can."""
+        folder = self.current_dir()
+        if folder is None:
+            return "no index yet"
+        meta = self.meta(folder)
+        if meta.get("schema_version") != SCHEMA_VERSION:
+            return f"index schema {meta.get('schema_version')} is not {SCHEMA_VERSION}"
+        if meta.get("sources") != sources_fingerprint(self.locs):
+            return "sources changed"
+        try:
+            ix = whoosh_index.open_dir(str(folder))
+            with ix.searcher() as searcher:
+                if searcher.doc_count() != meta.get("papers"):
+                    return "index is incomplete"
+        except Exception as error:  # a damaged index raises anything from IOError to struct.error
+            return f"index is damaged ({type(error).__name__})"
+        return None
+
+    def open(self) -> Index:
+        folder = self.current_dir()
+        if folder is None:
+            raise FileNotFoundError(self._current_file)
+        return whoosh_index.open_dir(str(folder))
+
+    def ensure(self, progress: Progress | None = None) -> tuple[Index, BuildReport | None]:
+        """Open the live index, building it first when missing, stale or damaged."""
+        if self.stale_reason() is None:
+            return self.open(), None
+        try:
+            with self.lock():
+                # Another process may have built it while we waited for the lock.
+                if self.stale_reason() is None:
+                    return self.open(), None
+                report = self._rebuild_locked(progress)
+        except filelock.Timeout:
+            raise IndexBusy(
+                f"another papers process is indexing ({self.root / 'build.lock'}); try again soon"
+            ) from None
+        return self.open(), report
+
+    def rebuild(self, progress: Progress | None = None) -> BuildReport:
+        """Rebuild from all sources into a new generation and swap it in."""
+        try:
+            with self.lock():
+                return self._rebuild_locked(progress)
+        except filelock.Timeout:
+            raise IndexBusy(
+                f"another papers process is indexing ({self.root / 'build.lock'}); try again soon"
+            ) from None
+
+    def _rebuild_locked(self, progress: Progress | None) -> BuildReport:
+        started = time.perf_counter()
+        corpus = load_corpus(self.locs)
+        folder = self.root / f"gen-{time.time_ns()}"
+        folder.mkdir(parents=True)
+        try:
+            self._write(folder, corpus, progress)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)  # never leave half a generation behind
+            raise
+        self._swap(folder)
+        return BuildReport(len(corpus.papers), corpus.records, time.perf_counter() - started, corpus.problems)
+
+    def _write(self, folder: Path, corpus: Corpus, progress: Progress | None) -> None:
+        ix = whoosh_index.create_in(str(folder), make_schema())
+        total = len(corpus.papers)
+        with ix.writer(limitmb=WRITER_MEMORY_MB) as writer:
+            for done, paper in enumerate(corpus.papers.values(), start=1):
+                writer.add_document(**paper_document(paper))
+                if progress and (done % 25 == 0 or done == total):
+                    progress(done, total)
+        self.write_meta(folder, papers=total)
+
+    def write_meta(self, folder: Path, papers: int) -> None:
+        meta = {
+            "schema_version": SCHEMA_VERSION,
+            "sources": sources_fingerprint(self.locs),
+            "papers": papers,
+            "built_at": datetime.now().isoformat(timespec="seconds"),
+        }
+        _atomic_write(folder / "meta.json", json.dumps(meta, indent=1))
+
+    def _swap(self, folder: Path) -> None:
+        previous = self.current_dir()
+        _atomic_write(self._current_file, folder.name)
+        keep = {folder.name, previous.name if previous else ""}
+        for old in self.root.glob("gen-*"):
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def add_papers(self, papers: Iterable[Paper], progress: Progress | None = None, total: int = 0) -> tuple[int, int]:
+        """Merge papers into the live index without a rebuild; returns (added, merged).
+
+        Caller holds :meth:`lock`. The merge matches a rebuild's because both read
+        sources in the same order and ``Paper.merge`` keeps what is already known.
+        """
+        folder = self.current_dir()
+        assert folder is not None, "ensure() the index before adding to it"
+        ix = whoosh_index.open_dir(str(folder))
+        added = merged = 0
+        with ix.searcher() as searcher, ix.writer(limitmb=WRITER_MEMORY_MB) as writer:
+            pending: dict[str, Paper] = {}
+            for done, paper in enumerate(papers, start=1):
+                existing = pending.get(paper.id)
+                if existing is None:
+                    stored = searcher.document(id=paper.id)
+                    if stored is not None:
+                        existing = Paper.from_dict(json.loads(stored["data"]))
+                if existing is None:
+                    pending[paper.id] = paper
+                    added += 1
+                else:
+                    existing.merge(paper)
+                    pending[paper.id] = existing
+                    merged += 1
+                if progress and (done % 25 == 0 or done == total):
+                    progress(done, total)
+            for paper in pending.values():
+                writer.update_document(**paper_document(paper))
+        with ix.searcher() as searcher:
+            count = searcher.doc_count()
+        self.write_meta(folder, papers=count)
+        return added, merged
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)

@@ -1,0 +1,158 @@
+"""The library's sources: the bundled dumps, and files the user imported.
+
+Imported files are copied into the data folder (``sources/NNNN-<sha>-<name>``) so the
+index can always be rebuilt from them; the number keeps import order, which fixes how
+records merge, and the content hash makes re-importing the same file a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from index.dumps import UnknownLayout, parse_dump
+from index.jsonsources import NotJson, looks_like_json, parse_json
+from index.locations import Locations
+from index.paper import Paper
+from index.parsed import ParsedFile
+
+_HASH_CHARS = 16
+
+
+class SourceError(ValueError):
+    """A whole file could not be read; ``str()`` is one line naming the file."""
+
+
+def bundled_files() -> list[Path]:
+    """The Daily Papers dumps shipped with the package, in name order."""
+    folder = resources.files("index") / "data"
+    return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".txt"))
+
+
+def imported_files(locs: Locations) -> list[Path]:
+    """Copies of imported files, in import order."""
+    if not locs.sources_dir.is_dir():
+        return []
+    return sorted(path for path in locs.sources_dir.iterdir() if path.is_file() and not path.name.startswith("."))
+
+
+def source_name(path: Path) -> str:
+    """The name a paper's ``sources`` shows: the file's own name, not our copy's."""
+    parts = path.name.split("-", 2)
+    if path.parent.name == "sources" and len(parts) == 3 and parts[0].isdigit():
+        return parts[2]
+    return path.name
+
+
+def read_source(path: Path, name: str | None = None) -> ParsedFile:
+    """Read one dump or JSON file; raises :class:`SourceError` when none of it is readable."""
+    name = name or source_name(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read: {error.strerror or error}") from None
+    if not raw.strip():
+        raise SourceError(f"{path}: empty file")
+    if b"\x00" in raw[:8192]:
+        raise SourceError(f"{path}: binary file, not a text dump or JSON")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise SourceError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})"
+        ) from None
+    text = text.replace("\r\n", "\n")
+    if looks_like_json(text):
+        try:
+            return parse_json(text, name, str(path))
+        except NotJson as error:
+            raise SourceError(f"{path}: malformed JSON ({error})") from None
+    try:
+        return parse_dump(text, name, str(path))
+    except UnknownLayout as error:
+        raise SourceError(f"{path}: {error}") from None
+
+
+def content_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:_HASH_CHARS]
+
+
+def known_hashes(locs: Locations) -> dict[str, Path]:
+    """Content hash → file, for bundled and imported sources (our copies carry it in the name)."""
+    known = {content_hash(path): path for path in bundled_files()}
+    for path in imported_files(locs):
+        parts = path.name.split("-", 2)
+        if len(parts) == 3:
+            known[parts[1]] = path
+    return known
+
+
+def store_copy(path: Path, digest: str, locs: Locations) -> Path:
+    """Copy an imported file into the data folder (atomically) and return the copy."""
+    locs.sources_dir.mkdir(parents=True, exist_ok=True)
+    number = len(imported_files(locs)) + 1
+    target = locs.sources_dir / f"{number:04d}-{digest}-{path.name}"
+    temp = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(path, temp)
+    with temp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temp, target)
+    return target
+
+
+@dataclass
+class Corpus:
+    """Every paper of the library after merging, in first-seen order."""
+
+    papers: dict[str, Paper] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    records: int = 0
+
+    def add(self, papers: Iterable[Paper]) -> tuple[int, int]:
+        """Merge ``papers`` in; returns (added, merged into an existing paper)."""
+        added = merged = 0
+        for paper in papers:
+            self.records += 1
+            existing = self.papers.get(paper.id)
+            if existing is None:
+                self.papers[paper.id] = paper
+                added += 1
+            else:
+                existing.merge(paper)
+                merged += 1
+        return added, merged
+
+
+def all_source_files(locs: Locations) -> list[Path]:
+    return bundled_files() + imported_files(locs)
+
+
+def read_all(locs: Locations) -> Iterator[tuple[Path, ParsedFile | None, str | None]]:
+    """Each source file with its parse, or the one-line reason it was unreadable."""
+    for path in all_source_files(locs):
+        try:
+            yield path, read_source(path), None
+        except SourceError as error:
+            yield path, None, str(error)
+
+
+def load_corpus(locs: Locations) -> Corpus:
+    """Read and merge every source into one corpus (what an index rebuild starts from)."""
+    corpus = Corpus()
+    for _path, parsed, error in read_all(locs):
+        if parsed is None:
+            corpus.problems.append(error or "")
+            continue
+        corpus.add(parsed.papers)
+        corpus.problems.extend(str(problem) for problem in parsed.problems)
+    return corpus

@@ -1,0 +1,192 @@
+"""Searching the real bundled index: ranking, fields, sorting, highlights, hostile input."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from index.library import Library
+from index.locations import locations
+from index.query import MAX_QUERY_LENGTH, QueryError, QueryParser, rewrite_dates, sanitize
+
+
+@pytest.fixture
+def lib(built_home):
+    library = Library.open(locations(built_home))
+    yield library
+    library.close()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Conditional Contrastive Learning with Kernel",
+        "MATH-Beyond: A Benchmark for RL to Expand Beyond the Base Model",
+        "Discrete Key-Value Bottleneck",
+        "Counterfactual Conservative Q Learning for Offline Multi-agent Reinforcement Learning",
+    ],
+)
+def test_a_title_query_puts_that_paper_first(lib, title):
+    results = lib.search(title)
+    assert results.hits[0].paper.title == title
+
+
+def test_offline_q_learning_finds_offline_rl_papers(lib):
+    results = lib.search("offline q-learning", limit=10)
+    assert results.total > 10
+    for hit in results.hits:
+        text = (hit.paper.title + " " + hit.paper.abstract).lower()
+        assert "offline" in text
+
+
+def test_stemming_matches_other_word_forms(lib):
+    titles = [hit.paper.title for hit in lib.search("quantized", limit=200).hits]
+    assert any("Quantization" in title for title in titles)
+
+
+def test_empty_query_lists_the_library_newest_first(lib):
+    results = lib.search("", limit=1000)
+    assert results.total == 790 == len(results.hits)
+    dates = [hit.paper.date for hit in results.hits if hit.paper.date]
+    assert dates == sorted(dates, reverse=True)
+    # Undated papers come after every dated one.
+    first_undated = next(i for i, hit in enumerate(results.hits) if hit.paper.date is None)
+    assert all(hit.paper.date is None for hit in results.hits[first_undated:])
+
+
+def test_sort_by_upvotes_and_paging(lib):
+    page1 = lib.search("", sort="upvotes", limit=5)
+    votes = [hit.paper.upvotes for hit in page1.hits]
+    assert votes == sorted(votes, reverse=True) and votes[0] == 15
+    page2 = lib.search("", sort="upvotes", limit=5, offset=5)
+    assert page2.total == 790 and page2.hits[0].rank == 5
+    assert not {h.paper.id for h in page1.hits} & {h.paper.id for h in page2.hits}
+
+
+@pytest.mark.parametrize(
+    "query, check",
+    [
+        ("org:tencent", lambda p: p.org == "Tencent"),
+        ("upvotes:>=3", lambda p: p.upvotes >= 3),
+        ("date:2024", lambda p: p.date.year == 2024),
+        ("date:[2024-01 to 2024-06]", lambda p: date(2024, 1, 1) <= p.date <= date(2024, 6, 30)),
+        ("date:>=2025-06", lambda p: p.date >= date(2025, 6, 1)),
+        ("date:<2022", lambda p: p.date < date(2022, 1, 1)),
+        ('title:"policy optimization"', lambda p: "policy optimization" in p.title.lower()),
+        ("title:kernel", lambda p: "kernel" in p.title.lower()),
+        ("reinforcement NOT learning", lambda p: "learning" not in (p.title + p.abstract).lower()),
+        ("(kernel OR quantile) AND regression", lambda p: "regress" in (p.title + p.abstract).lower()),
+        ("reinf*", lambda p: "reinf" in (p.title + p.abstract).lower()),
+    ],
+)
+def test_query_language(lib, query, check):
+    results = lib.search(query, limit=500)
+    assert results.total > 0, query
+    assert all(check(hit.paper) for hit in results.hits), query
+
+
+def test_counts_of_fielded_queries(lib):
+    assert lib.search("org:tencent").total == 1
+    assert lib.search("upvotes:>=3").total == 7
+    assert lib.search("date:2024").total == 14
+
+
+def test_typing_matches_the_last_word_as_a_prefix(lib):
+    assert lib.search("reinforcement learnin").total == 0
+    typed = lib.search("reinforcement learnin", typing=True)
+    assert typed.total == lib.search("reinforcement learning").total > 100
+    assert lib.search("the", typing=True).total > 0  # a stop word being typed is a prefix
+
+
+def test_highlights_are_spans_on_the_original_text(lib):
+    results = lib.search("kernel", limit=1)
+    paper = results.hits[0].paper
+    spans = results.title_spans(paper)
+    assert spans and all(paper.title[a:b].lower().startswith("kernel") for a, b in spans)
+    abstract_spans = results.abstract_spans(paper)
+    assert abstract_spans and all(paper.abstract[a:b].lower().startswith("kernel") for a, b in abstract_spans)
+
+
+def test_did_you_mean(lib):
+    results = lib.search("reinforcment lerning")
+    assert results.total == 0
+    assert results.suggestion == "reinforcement learning"
+    assert lib.search("reinforcement learning").suggestion is None
+
+
+def test_related_papers(lib):
+    paper = lib.search("Discrete Key-Value Bottleneck").hits[0].paper
+    related = lib.related(paper.id, limit=5)
+    assert len(related) == 5 and paper.id not in {p.id for p in related}
+
+
+def test_get_by_id_prefix(lib):
+    paper = lib.search("Discrete Key-Value Bottleneck").hits[0].paper
+    assert lib.get(paper.id) == paper
+    assert lib.get(paper.id[:6]) == paper
+    assert lib.get("zzzzzz") is None
+
+
+HOSTILE = [
+    '"unbalanced quote',
+    "((((unclosed",
+    "stray ) ) brackets (",
+    "x" * 100_000,
+    "(" * 5000 + "a" + ")" * 5000,
+    "ctrl\x00chars\x1b[31m\x07",
+    "",
+    "   ",
+    "AND OR NOT",
+    "title:",
+    "date:[2024-13 to 2024-99]",
+    "upvotes:>=abc",
+    "*",
+    "a" * 999,
+    "word " * 199,
+    ":::",
+    "tag:",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=lambda q: repr(q[:20]))
+def test_hostile_queries_get_a_message_or_a_result_quickly(lib, query):
+    started = time.perf_counter()
+    try:
+        results = lib.search(query, typing=True)
+        assert results.total >= 0
+    except QueryError as error:
+        assert str(error) and "\n" not in str(error)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_limits_are_named_in_the_message():
+    with pytest.raises(QueryError, match="too long"):
+        sanitize("x" * (MAX_QUERY_LENGTH + 1))
+    with pytest.raises(QueryError, match="nested"):
+        sanitize("(" * 100 + "x")
+    assert sanitize('"open') == '"open"'
+    assert sanitize("(a (b") == "(a (b))"
+    assert sanitize("a) b") == "a b"
+
+
+def test_date_rewrites():
+    assert rewrite_dates("date:2024") == "date:[20240101 to 20241231]"
+    assert rewrite_dates("date:2024-02") == "date:[20240201 to 20240229]"
+    assert rewrite_dates("date:>2024") == "date:[20250101 to]"
+    assert rewrite_dates("date:<2024-03-05") == "date:[to 20240304]"
+    assert rewrite_dates("date:[2024-01 to 2024-06]") == "date:[202401 to 202406]"
+    with pytest.raises(QueryError, match="not a date"):
+        rewrite_dates("date:2024-13")
+
+
+def test_state_filters_need_the_state_file_when_absent(lib):
+    with pytest.raises(QueryError, match="state file"):
+        lib.search("is:starred")
+
+
+def test_parser_keeps_words_for_highlighting():
+    parsed = QueryParser().parse("title:kernels quantile NOT excluded")
+    words = {word for _field, word in parsed.words}
+    assert {"kernel", "quantil"} <= words and "exclud" not in words

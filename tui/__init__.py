@@ -1,0 +1,1 @@
+"""papers front end: the command line (``tui.cli``) and the Textual reader."""

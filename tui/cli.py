@@ -1,0 +1,140 @@
+"""The ``papers`` command: the reader with no arguments, subcommands for scripts and SSH.
+
+Textual is imported only when the reader opens, so ``papers search …`` starts fast.
+Exit codes: 0 ok, 1 runtime error (the message says what to do), 2 usage error or bad
+query. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+from index import __version__
+from index.library import SORTS
+from tui import commands
+
+EXAMPLES = """\
+examples:
+  papers                                   open the reader on your library
+  papers search "offline q-learning"       ranked papers, best first
+  papers search 'tag:rl upvotes:>=2' --sort date --json
+  papers show 3f2a9c1d0e                   one paper (id, id prefix or arXiv id)
+  papers import arxiv-cs.LG.jsonl          add papers from a dump or JSON file
+  papers export is:starred --format bibtex -o refs.bib
+
+query language: words (title counts most), "phrases", AND OR NOT ( ), prefix*,
+  title: abstract: org: author: upvotes:>=10 date:2024 date:[2024-01 to 2024-06]
+  tag:NAME is:starred is:unread is:read has:note
+files: PAPERS_HOME=DIR keeps every file of papers under DIR (see `papers stats`).
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse prints usage + exits 2; keep it to one line
+        self.exit(2, f"papers: {message} (see papers --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="papers",
+        description="A keyboard-driven terminal reader for research-paper abstracts.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"papers {__version__}")
+    parser.add_argument("--no-mouse", action="store_true", help="reader: do not capture the mouse (slow links)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    search = sub.add_parser("search", help="search the library")
+    search.add_argument("query", nargs="+", help="query words (joined with spaces)")
+    search.add_argument("--limit", type=_positive, default=20, help="at most N papers (default 20)")
+    search.add_argument("--sort", choices=SORTS, default="relevance")
+    search.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    show = sub.add_parser("show", help="show one paper")
+    show.add_argument("id", help="paper id, unique id prefix, or arXiv id")
+    show.add_argument("--json", action="store_true")
+
+    stats = sub.add_parser("stats", help="library counts and file locations")
+    stats.add_argument("--json", action="store_true")
+
+    imp = sub.add_parser("import", help="add Daily Papers dumps or JSON/JSONL files")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+
+    sub.add_parser("reindex", help="rebuild the search index from the sources")
+
+    for name, helptext in (
+        ("star", "star papers"),
+        ("unstar", "remove stars"),
+        ("read", "mark read"),
+        ("unread", "mark unread"),
+    ):
+        marks = sub.add_parser(name, help=helptext)
+        marks.add_argument("ids", nargs="+", metavar="ID")
+
+    for name, helptext in (("tag", "add tags to a paper"), ("untag", "remove tags from a paper")):
+        tags = sub.add_parser(name, help=helptext)
+        tags.add_argument("id", metavar="ID")
+        tags.add_argument("tags", nargs="+", metavar="TAG")
+
+    note = sub.add_parser("note", help="show or set a paper's note ('-' reads standard input)")
+    note.add_argument("id", metavar="ID")
+    note.add_argument("text", nargs="?", help="the note; '' clears it; omit to print it")
+
+    export = sub.add_parser("export", help="export papers (default: the starred ones)")
+    export.add_argument("query", nargs="*", help="which papers (default: is:starred)")
+    export.add_argument("--format", choices=("bibtex", "markdown", "json", "csv"), default="bibtex")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    export.add_argument("--with-marks", action="store_true", help="json: include stars, tags, notes")
+    return parser
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return open_reader(args)
+        return commands.run(args)
+    except KeyboardInterrupt:
+        print("papers: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `papers search x | head` closed the pipe: not an error worth a message.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except commands.UserError as error:
+        print(f"papers: {error}", file=sys.stderr)
+        return error.exit_code
+
+
+def open_reader(args: argparse.Namespace) -> int:
+    """Open the full-screen reader, refusing clearly where it cannot work."""
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise commands.UserError(
+            "the reader needs a terminal; for scripts use a subcommand: "
+            "papers search QUERY, papers show ID, papers stats (see papers --help)",
+            exit_code=1,
+        )
+    if os.environ.get("TERM", "") in ("", "dumb"):
+        raise commands.UserError(
+            "the reader cannot draw on TERM=dumb; set TERM (e.g. xterm-256color) "
+            "or use a subcommand: papers search QUERY (see papers --help)",
+            exit_code=1,
+        )
+    from tui.launch import run_reader  # Textual loads only here
+
+    return run_reader(no_mouse=args.no_mouse)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
