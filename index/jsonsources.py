@@ -154,12 +154,16 @@ def _exported(record: dict[str, Any], source: str) -> tuple[Paper, dict[str, Any
         for key in ("author_count", "org", "upvotes", "url", "arxiv_id")
         if record.get(key) is not None
     }
+    # Our own export says where the paper came from and which links it has (some were
+    # not in the abstract); keep them so an export round-trips exactly.
+    links = record.get("links")
     paper = Paper.new(
         _title(record),
         abstract=record.get("abstract") or "",
         author_names=list(record.get("author_names") or []),
         date=_parse_date(record.get("date")),
-        sources=[source],
+        sources=[str(s) for s in record.get("sources") or []] or [source],
+        links=[str(link) for link in links] if isinstance(links, list) else None,
         **fields,
     )
     marks = record.get("marks")

@@ -283,11 +283,11 @@ class StateStore:
         return self._change_one(paper_id, lambda m: _replace(m, starred=not m.starred))
 
     def add_tags(self, paper_id: str, tags: Iterable[str]) -> Marks:
-        tags = tuple(tags)
+        tags = _as_tags(tags)
         return self._change_one(paper_id, lambda m: _replace(m, tags=m.tags + tags))
 
     def remove_tags(self, paper_id: str, tags: Iterable[str]) -> Marks:
-        gone = set(normalize_tags(tags))
+        gone = set(normalize_tags(_as_tags(tags)))
         return self._change_one(paper_id, lambda m: _replace(m, tags=tuple(t for t in m.tags if t not in gone)))
 
     def set_note(self, paper_id: str, text: str) -> Marks:
@@ -569,6 +569,11 @@ class StateStore:
                 leftover.unlink()
             except OSError:
                 pass
+
+
+def _as_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    # A lone string is one tag, not its letters ("rl" must not become "r", "l").
+    return (tags,) if isinstance(tags, str) else tuple(tags)
 
 
 def _replace(marks: Marks, **changes: Any) -> Marks:

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
 import index.state as state_module
 from index.state import Marks, ReadOnlyState, StateError, StateStore
@@ -42,7 +41,7 @@ def aside_files(path: Path) -> list[Path]:
 
 
 def test_marks_normalise_tags_and_round_trip_dicts():
-    marks = Marks(starred=True, tags=(" RL ", "vision", "rl", "", "  "), note="hi", note_updated_at="2024-01-01T00:00:00Z")
+    marks = Marks(starred=True, tags=(" RL ", "vision", "rl", "", "  "), note="hi", note_updated_at="2024-01-01T00:00Z")
     assert marks.tags == ("rl", "vision")
     assert Marks.from_dict(marks.to_dict()) == marks
     assert Marks().to_dict() == {} and Marks().is_empty
@@ -64,6 +63,8 @@ def test_every_mutator_is_saved_and_reads_back(state_path, monkeypatch):
     assert store.add_tags("a", ["  Deep-RL ", "Vision", "", "vision"]).tags == ("deep-rl", "vision")
     assert store.add_tags("a", ["zeta"]).tags == ("deep-rl", "vision", "zeta")
     assert store.remove_tags("a", ["VISION", "absent"]).tags == ("deep-rl", "zeta")
+    assert store.add_tags("a", "Solo").tags == ("deep-rl", "solo", "zeta")  # a string is one tag
+    assert store.remove_tags("a", "solo").tags == ("deep-rl", "zeta")
 
     monkeypatch.setattr(state_module, "utc_now", lambda: "2024-05-01T10:00:00Z")
     assert store.set_read("b", True).read == "2024-05-01T10:00:00Z"
@@ -167,8 +168,9 @@ def test_merge_marks_unites_in_one_write(state_path):
         }
     )
     assert changed == 3
-    assert store.get("a") == Marks(starred=True, tags=("mine", "theirs"), note="my note",
-                                   note_updated_at=store.get("a").note_updated_at)
+    assert store.get("a") == Marks(
+        starred=True, tags=("mine", "theirs"), note="my note", note_updated_at=store.get("a").note_updated_at
+    )
     assert store.get("b").read == "2000-01-01T00:00:00Z"  # the earliest read wins
     assert store.get("c").note == "new"
     assert store.merge_marks({"a": {"tags": ["mine"]}}) == 0
@@ -219,7 +221,6 @@ def test_lock_held_too_long_names_the_lock_file(state_path, monkeypatch):
         holder.stdin.close()
         holder.wait(timeout=10)
     assert store.set_starred("a", True).starred
-    assert FileLock  # imported for the child's sake; keeps the dependency visible
 
 
 # -- damage --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.text import Text
 
 from index.highlight import excerpt
@@ -72,7 +73,7 @@ def print_results(results: SearchResults, state: StateStore) -> None:
         if meta:
             _console.print(Text("     " + meta, style="dim"))
         text, spans = excerpt(paper.abstract, results.abstract_spans(paper), width=220)
-        _console.print(Text("     ").append_text(_highlighted(text, spans)))
+        _console.print(Padding(_highlighted(text, spans), (0, 0, 0, 5)))
     shown = f"{results.offset + 1}-{results.offset + len(results.hits)}"
     suggestion = f" · did you mean: {results.suggestion}?" if results.suggestion else ""
     print(

@@ -31,9 +31,13 @@ def indexing_progress(label: str) -> Iterator[Progress | None]:
         TimeRemainingColumn(),
     )
     with RichProgress(*columns, console=Console(stderr=True), transient=True) as bar:
+        label_text = label
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total or None)
+            # After the last paper Whoosh still merges and writes its segment, which
+            # takes about as long again: say so rather than sit silently at 100%.
+            label = "Saving index…" if total and done >= total else label_text
+            bar.update(task, completed=done, total=total or None, description=label)
 
         yield update
