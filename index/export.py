@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from index.marks import Marks
 from index.paper import Paper
-from index.state import Marks
 
 FORMATS = ("bibtex", "markdown", "json", "csv")
 CSV_COLUMNS = ("id", "title", "date", "authors", "org", "upvotes", "url", "starred", "tags", "note", "abstract")

@@ -14,7 +14,6 @@ swap because a reader elsewhere may still have it open.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import filelock
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
+from index.durable import fsync_folder, write_atomic
 from index.locations import Locations
 from index.paper import Paper
 from index.schema import SCHEMA_VERSION, make_schema
@@ -196,11 +196,12 @@ class IndexStore:
             "papers": papers,
             "built_at": datetime.now().isoformat(timespec="seconds"),
         }
-        _atomic_write(folder / "meta.json", json.dumps(meta, indent=1))
+        write_atomic(folder / "meta.json", json.dumps(meta, indent=1).encode())
 
     def _swap(self, folder: Path) -> None:
         previous = self.current_dir()
-        _atomic_write(self._current_file, folder.name)
+        write_atomic(self._current_file, folder.name.encode())
+        fsync_folder(self.root)
         keep = {folder.name, previous.name if previous else ""}
         for old in self.root.glob("gen-*"):
             if old.name not in keep:
@@ -239,12 +240,3 @@ class IndexStore:
             count = searcher.doc_count()
         self.write_meta(folder, papers=count)
         return added, merged
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temp.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)

@@ -13,8 +13,8 @@ import pytest
 
 from index.export import FORMATS, citation_keys, excerpt, export_papers
 from index.jsonsources import parse_json
+from index.marks import Marks
 from index.paper import Paper
-from index.state import Marks
 
 LONG_ABSTRACT = (
     "We study how reward models scale with data and parameters across many settings and "

@@ -8,8 +8,8 @@ import json
 import shutil
 
 import bibtexparser
-
 from conftest import run_papers
+
 from index.locations import locations
 
 

@@ -20,9 +20,20 @@ from index.library import Library  # noqa: E402
 from index.locations import locations  # noqa: E402
 
 QUERIES = [
-    "offline q-learning", "reinforcement learning", "kernel", "uncertainty quantification",
-    '"policy optimization"', "title:diffusion", "reward model*", "date:2024", "upvotes:>=2",
-    "(kernel OR quantile) AND regression", "contrastive", "llm reasoning", "reinf", "transformer attention",
+    "offline q-learning",
+    "reinforcement learning",
+    "kernel",
+    "uncertainty quantification",
+    '"policy optimization"',
+    "title:diffusion",
+    "reward model*",
+    "date:2024",
+    "upvotes:>=2",
+    "(kernel OR quantile) AND regression",
+    "contrastive",
+    "llm reasoning",
+    "reinf",
+    "transformer attention",
 ]
 
 
@@ -44,11 +55,15 @@ def main() -> None:
                     t = time.perf_counter()
                     library.search(query, limit=50, typing=typing)
                     timings[mode].append((time.perf_counter() - t) * 1000)
-        print(f"first-run index build: {first_run:.2f} s for {library.count()} papers "
-              f"({library.build_report.records} records)")
+        print(
+            f"first-run index build: {first_run:.2f} s for {library.count()} papers "
+            f"({library.build_report.records} records)"
+        )
         for mode, values in timings.items():
-            print(f"{mode:>7}: p50 {statistics.median(values):.1f} ms  p95 {percentile(values, 0.95):.1f} ms  "
-                  f"({len(values)} queries, limit 50)")
+            print(
+                f"{mode:>7}: p50 {statistics.median(values):.1f} ms  p95 {percentile(values, 0.95):.1f} ms  "
+                f"({len(values)} queries, limit 50)"
+            )
 
 
 if __name__ == "__main__":
