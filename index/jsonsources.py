@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterator
 
 from index.paper import Paper
 from index.parsed import ParsedFile, Problem
@@ -75,6 +76,63 @@ def _json_lines(
     if not records:
         raise NotJson(f"line {whole_error.lineno} column {whole_error.colno}: {whole_error.msg}")
     return records
+
+
+def is_json_lines(path: Path) -> bool:
+    """Whether ``path`` starts with a complete JSON object on its first line (JSONL)."""
+    with path.open("rb") as handle:
+        first = handle.readline(1 << 20).strip()
+    try:
+        return isinstance(json.loads(first.decode("utf-8-sig")), dict)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+
+
+class JsonLinesStream:
+    """The papers of a JSONL file, read line by line each time it is iterated.
+
+    Memory stays flat however large the file is (an arXiv snapshot is gigabytes), and
+    the index writers can take two passes over it. Problems and marks are collected
+    into ``parsed`` afresh on every pass.
+    """
+
+    def __init__(self, path: Path, parsed: ParsedFile):
+        self.path = path
+        self.parsed = parsed
+
+    def __iter__(self) -> Iterator[Paper]:
+        parsed, where = self.parsed, str(self.path)
+        parsed.problems.clear()
+        parsed.marks.clear()
+        with self.path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    record = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+                except UnicodeDecodeError:
+                    parsed.problems.append(Problem(where, "not UTF-8 text", number))
+                    continue
+                except json.JSONDecodeError as error:
+                    parsed.problems.append(
+                        Problem(where, f"malformed JSON ({error.msg}, column {error.colno})", number)
+                    )
+                    continue
+                try:
+                    paper, marks = record_to_paper(record, parsed.source)
+                except (KeyError, TypeError, ValueError) as error:
+                    parsed.problems.append(Problem(where, f"record skipped: {error}", number))
+                    continue
+                if marks:
+                    parsed.marks[paper.id] = marks
+                yield paper
+
+
+def stream_json_lines(path: Path, source: str) -> ParsedFile:
+    """A ParsedFile whose ``papers`` streams from ``path`` (see :class:`JsonLinesStream`)."""
+    parsed = ParsedFile(source, "jsonl")
+    parsed.stream = JsonLinesStream(path, parsed)
+    return parsed
 
 
 def record_to_paper(record: Any, source: str) -> tuple[Paper, dict[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from index.paper import Paper
 
@@ -28,6 +28,12 @@ class ParsedFile:
     source: str
     layout: str
     papers: list[Paper] = field(default_factory=list)
+    stream: Iterable[Paper] | None = None
+    """For JSON Lines: a re-iterable stream read from disk on each pass, instead of ``papers``."""
     problems: list[Problem] = field(default_factory=list)
     marks: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Marks carried by a ``papers export --with-marks`` file, by paper id."""
+
+    def iter_papers(self) -> Iterable[Paper]:
+        """The file's papers, streamed when the file is JSON Lines."""
+        return self.stream if self.stream is not None else self.papers

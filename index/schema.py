@@ -10,6 +10,10 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
+from index import whoosh_fixes
+
+whoosh_fixes.apply()
+
 SCHEMA_VERSION = 1
 
 TITLE_BOOST = 3.0

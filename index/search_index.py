@@ -19,23 +19,23 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 import filelock
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from index.durable import fsync_folder, write_atomic
+from index.indexing import WriteReport, write_papers
 from index.locations import Locations
 from index.paper import Paper
 from index.schema import SCHEMA_VERSION, make_schema
-from index.sources import Corpus, all_source_files, load_corpus
+from index.sources import all_source_files, readable_sources
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while papers are written."""
 
 LOCK_TIMEOUT = 120.0
-WRITER_MEMORY_MB = 128
 
 
 class IndexBusy(RuntimeError):
@@ -56,31 +56,6 @@ def sources_fingerprint(locs: Locations) -> str:
     for path in all_source_files(locs):
         parts.append(f"{path.name}:{path.stat().st_size}")
     return "|".join(parts)
-
-
-def paper_document(paper: Paper) -> dict[str, Any]:
-    """The Whoosh document of a paper (``data`` holds the whole paper as JSON)."""
-    doc: dict[str, Any] = {
-        "id": paper.id,
-        "title": paper.title,
-        "abstract": paper.abstract,
-        "data": json.dumps(paper.to_dict(), ensure_ascii=False),
-    }
-    if paper.arxiv_id:
-        doc["arxiv"] = paper.arxiv_id
-    if paper.org:
-        doc["org"] = paper.org
-    if paper.author_names:
-        doc["author"] = " ".join(paper.author_names)
-    if paper.sources:
-        doc["source"] = paper.sources[0]
-    if paper.date:
-        doc["date"] = datetime(paper.date.year, paper.date.month, paper.date.day)
-        doc["date_key"] = paper.date.toordinal()
-    if paper.upvotes is not None:
-        doc["upvotes"] = paper.upvotes
-        doc["votes_key"] = paper.upvotes
-    return doc
 
 
 class IndexStore:
@@ -168,26 +143,19 @@ class IndexStore:
 
     def _rebuild_locked(self, progress: Progress | None) -> BuildReport:
         started = time.perf_counter()
-        corpus = load_corpus(self.locs)
+        sources, problems = readable_sources(self.locs)
         folder = self.root / f"gen-{time.time_ns()}"
         folder.mkdir(parents=True)
         try:
-            self._write(folder, corpus, progress)
+            ix = whoosh_index.create_in(str(folder), make_schema())
+            report = write_papers(ix, [parsed.iter_papers() for parsed in sources], progress)
+            self.write_meta(folder, papers=report.added)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)  # never leave half a generation behind
             raise
         self._swap(folder)
-        return BuildReport(len(corpus.papers), corpus.records, time.perf_counter() - started, corpus.problems)
-
-    def _write(self, folder: Path, corpus: Corpus, progress: Progress | None) -> None:
-        ix = whoosh_index.create_in(str(folder), make_schema())
-        total = len(corpus.papers)
-        with ix.writer(limitmb=WRITER_MEMORY_MB) as writer:
-            for done, paper in enumerate(corpus.papers.values(), start=1):
-                writer.add_document(**paper_document(paper))
-                if progress and (done % 25 == 0 or done == total):
-                    progress(done, total)
-        self.write_meta(folder, papers=total)
+        problems += [str(problem) for parsed in sources for problem in parsed.problems]
+        return BuildReport(report.added, report.records, time.perf_counter() - started, problems)
 
     def write_meta(self, folder: Path, papers: int) -> None:
         meta = {
@@ -207,36 +175,24 @@ class IndexStore:
             if old.name not in keep:
                 shutil.rmtree(old, ignore_errors=True)
 
-    def add_papers(self, papers: Iterable[Paper], progress: Progress | None = None, total: int = 0) -> tuple[int, int]:
-        """Merge papers into the live index without a rebuild; returns (added, merged).
+    def refresh_meta(self) -> None:
+        """Re-record the sources fingerprint after the source files changed but the papers did not."""
+        folder = self.current_dir()
+        if folder is not None:
+            self.write_meta(folder, papers=self.meta(folder).get("papers", 0))
 
-        Caller holds :meth:`lock`. The merge matches a rebuild's because both read
-        sources in the same order and ``Paper.merge`` keeps what is already known.
+    def add_papers(self, papers: Iterable[Paper], progress: Progress | None = None) -> WriteReport:
+        """Merge papers into the live index without a rebuild. Caller holds :meth:`lock`.
+
+        The result matches a rebuild's because both read sources in the same order and
+        ``Paper.merge`` keeps what is already known.
         """
         folder = self.current_dir()
         assert folder is not None, "ensure() the index before adding to it"
         ix = whoosh_index.open_dir(str(folder))
-        added = merged = 0
-        with ix.searcher() as searcher, ix.writer(limitmb=WRITER_MEMORY_MB) as writer:
-            pending: dict[str, Paper] = {}
-            for done, paper in enumerate(papers, start=1):
-                existing = pending.get(paper.id)
-                if existing is None:
-                    stored = searcher.document(id=paper.id)
-                    if stored is not None:
-                        existing = Paper.from_dict(json.loads(stored["data"]))
-                if existing is None:
-                    pending[paper.id] = paper
-                    added += 1
-                else:
-                    existing.merge(paper)
-                    pending[paper.id] = existing
-                    merged += 1
-                if progress and (done % 25 == 0 or done == total):
-                    progress(done, total)
-            for paper in pending.values():
-                writer.update_document(**paper_document(paper))
+        with ix.searcher() as searcher:
+            report = write_papers(ix, [papers], progress, searcher=searcher)
         with ix.searcher() as searcher:
             count = searcher.doc_count()
         self.write_meta(folder, papers=count)
-        return added, merged
+        return report

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from index.dumps import UnknownLayout, parse_dump
-from index.jsonsources import NotJson, looks_like_json, parse_json
+from index.jsonsources import NotJson, is_json_lines, looks_like_json, parse_json, stream_json_lines
 from index.locations import Locations
 from index.paper import Paper
 from index.parsed import ParsedFile
@@ -50,16 +50,24 @@ def source_name(path: Path) -> str:
 
 
 def read_source(path: Path, name: str | None = None) -> ParsedFile:
-    """Read one dump or JSON file; raises :class:`SourceError` when none of it is readable."""
+    """Read one dump or JSON file; raises :class:`SourceError` when none of it is readable.
+
+    JSON Lines files are not read here but streamed by whoever iterates the papers, so
+    a file of any size costs no memory; their per-line problems appear as they are read.
+    """
     name = name or source_name(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            head = handle.read(8192)
     except OSError as error:
         raise SourceError(f"{path}: cannot read: {error.strerror or error}") from None
-    if not raw.strip():
+    if not head.strip():
         raise SourceError(f"{path}: empty file")
-    if b"\x00" in raw[:8192]:
+    if b"\x00" in head:
         raise SourceError(f"{path}: binary file, not a text dump or JSON")
+    if head.lstrip()[:1] == b"{" and is_json_lines(path):
+        return stream_json_lines(path, name)
+    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -146,6 +154,18 @@ def read_all(locs: Locations) -> Iterator[tuple[Path, ParsedFile | None, str | N
             yield path, None, str(error)
 
 
+def readable_sources(locs: Locations) -> tuple[list[ParsedFile], list[str]]:
+    """Every source that can be read (JSONL still unread, streamed later), and why others cannot."""
+    sources: list[ParsedFile] = []
+    problems: list[str] = []
+    for path in all_source_files(locs):
+        try:
+            sources.append(read_source(path))
+        except SourceError as error:
+            problems.append(str(error))
+    return sources, problems
+
+
 def load_corpus(locs: Locations) -> Corpus:
     """Read and merge every source into one corpus (what an index rebuild starts from)."""
     corpus = Corpus()
@@ -153,6 +173,6 @@ def load_corpus(locs: Locations) -> Corpus:
         if parsed is None:
             corpus.problems.append(error or "")
             continue
-        corpus.add(parsed.papers)
+        corpus.add(parsed.iter_papers())
         corpus.problems.extend(str(problem) for problem in parsed.problems)
     return corpus

@@ -149,3 +149,36 @@ def test_malformed_jsonl_line_is_named_and_others_import(built_home, tmp_path):
     assert "mixed.jsonl:2: malformed JSON" in result.stderr
     assert "mixed.jsonl:3: record skipped" in result.stderr
     assert "2 added, 0 merged, 2 skipped" in result.stdout
+
+
+def test_big_jsonl_streams_in_parallel_and_matches_a_rebuild(built_home, tmp_path):
+    """Over the parallel-writer threshold: ids and merges equal a from-scratch rebuild."""
+    from bench.make_corpus import write_corpus
+
+    from index.indexing import PARALLEL_MIN
+
+    big = write_corpus(PARALLEL_MIN + 200, tmp_path / "big.jsonl")
+    with big.open("a") as handle:  # one paper twice in the file, one already bundled
+        handle.write(json.dumps({**ARXIV_LINES[1], "id": "2301.99999"}) + "\n")
+        handle.write(json.dumps({**ARXIV_LINES[1], "update_date": "2020-01-01"}) + "\n")
+        handle.write(
+            json.dumps(
+                {
+                    "id": "2510.11653",
+                    "title": "MATH-Beyond: A Benchmark for RL to Expand Beyond the Base Model",
+                    "abstract": "x",
+                    "update_date": "2025-10-14",
+                }
+            )
+            + "\n"
+        )
+    result = run_papers("import", str(big), timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert f"{PARALLEL_MIN + 201} added, 2 merged, 0 skipped" in result.stdout
+    incremental = run_papers("search", "", "--json", "--limit", "10000").stdout.splitlines()
+    assert run_papers("reindex", timeout=600).returncode == 0
+    rebuilt = run_papers("search", "", "--json", "--limit", "10000").stdout.splitlines()
+    assert len(incremental) == 790 + PARALLEL_MIN + 201
+    assert sorted(incremental) == sorted(rebuilt)
+    math_beyond = json.loads(run_papers("show", "2510.11653", "--json").stdout)
+    assert math_beyond["url"] == "https://arxiv.org/abs/2510.11653" and math_beyond["upvotes"] == 2

@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from index.indexing import WriteReport
 from index.library import Library, QueryError
 from index.locations import Locations, locations
 from index.paper import Paper
+from index.parsed import ParsedFile
 from index.search_index import IndexBusy, IndexStore
 from index.sources import SourceError, content_hash, known_hashes, read_source, store_copy
 from index.state import Marks, StateError, StateStore
@@ -113,41 +115,53 @@ def cmd_stats(args: argparse.Namespace, locs: Locations) -> int:
 
 def cmd_import(args: argparse.Namespace, locs: Locations) -> int:
     state = open_state(locs)
-    library = open_library(locs, state)
-    store: IndexStore = library.store
+    store = open_library(locs, state).store
     skipped = False
     for name in args.files:
         path = Path(name)
         try:
             parsed = read_source(path, name=path.name)
+            known = known_hashes(locs)
+            digest = content_hash(path)
         except SourceError as error:
             print(f"papers: {error}", file=sys.stderr)
             skipped = True
             continue
-        for problem in parsed.problems:
-            print(f"papers: {problem}", file=sys.stderr)
-            skipped = True
-        digest = content_hash(path)
-        known = known_hashes(locs)
         if digest in known:
             print(f"{path}: already imported (same content as {known[digest].name}); nothing changed")
             continue
-        if not parsed.papers:
+        report = _import_one(store, path, parsed, digest, locs)
+        for problem in parsed.problems:
+            print(f"papers: {problem}", file=sys.stderr)
+        skipped = skipped or bool(parsed.problems) or not report.records
+        if not report.records:
             print(f"papers: {path}: no papers found; not imported", file=sys.stderr)
-            skipped = True
             continue
-        try:
-            with store.lock(), indexing_progress(f"Importing {path.name}") as progress:
-                store_copy(path, digest, locs)
-                added, merged = store.add_papers(parsed.papers, progress, total=len(parsed.papers))
-        except TimeoutError:
-            raise UserError(
-                f"another papers process is indexing ({store.root / 'build.lock'}); try again soon"
-            ) from None
         changed = state.merge_marks(parsed.marks) if parsed.marks else 0
         extra = f", marks restored on {changed}" if changed else ""
-        print(f"{path}: {added} added, {merged} merged, {len(parsed.problems)} skipped{extra}")
+        print(f"{path}: {report.added} added, {report.merged} merged, {len(parsed.problems)} skipped{extra}")
     return 1 if skipped else 0
+
+
+def _import_one(store: IndexStore, path: Path, parsed: ParsedFile, digest: str, locs: Locations) -> WriteReport:
+    """Copy the file into the data folder and add its papers, all or nothing."""
+    try:
+        with store.lock(), indexing_progress(f"Importing {path.name}") as progress:
+            copy = store_copy(path, digest, locs)
+            try:
+                report = store.add_papers(parsed.iter_papers(), progress)
+            except BaseException:
+                # Nothing was committed: drop the copy so the next rebuild agrees with the index.
+                copy.unlink(missing_ok=True)
+                raise
+            if not report.records:
+                copy.unlink(missing_ok=True)
+                store.refresh_meta()
+    except TimeoutError:
+        raise UserError(f"another papers process is indexing ({store.root / 'build.lock'}); try again soon") from None
+    except KeyboardInterrupt:
+        raise UserError(f"interrupted: nothing from {path} was imported; the library is as it was", 130) from None
+    return report
 
 
 def cmd_reindex(args: argparse.Namespace, locs: Locations) -> int:

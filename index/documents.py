@@ -1,0 +1,34 @@
+"""The Whoosh document of a paper: indexed fields, sort keys, and the paper as JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from index.paper import Paper
+
+
+def paper_document(paper: Paper) -> dict[str, Any]:
+    """The Whoosh document of a paper (``data`` holds the whole paper as JSON)."""
+    doc: dict[str, Any] = {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "data": json.dumps(paper.to_dict(), ensure_ascii=False),
+    }
+    if paper.arxiv_id:
+        doc["arxiv"] = paper.arxiv_id
+    if paper.org:
+        doc["org"] = paper.org
+    if paper.author_names:
+        doc["author"] = " ".join(paper.author_names)
+    if paper.sources:
+        doc["source"] = paper.sources[0]
+    if paper.date:
+        doc["date"] = datetime(paper.date.year, paper.date.month, paper.date.day)
+        doc["date_key"] = paper.date.toordinal()
+    if paper.upvotes is not None:
+        doc["upvotes"] = paper.upvotes
+        doc["votes_key"] = paper.upvotes
+    return doc

@@ -1,0 +1,117 @@
+"""What the keys do to the paper under the cursor: marks (saved at once), copying, links, related.
+
+A mixin of the main screen, which provides ``state``, ``library``, ``engine``,
+``selected``, ``selected_marks`` and ``result_list``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.worker import get_current_worker
+
+from index.marks import Marks
+from index.paper import Paper
+from index.state import StateError
+from tui.messages import CopyRequested, OpenRequested
+from tui.screens.engine import Skipped
+from tui.screens.links import LinksPicker
+from tui.screens.note_editor import NoteEditor
+from tui.screens.tag_editor import TagEdit, TagEditor
+from tui.widgets.paper_text import citation, paper_links
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
+
+RELATED_LIMIT = 30
+
+_Base = object if not TYPE_CHECKING else MainScreen
+
+
+class PaperActions(_Base):  # type: ignore[misc,valid-type]
+    def current_paper(self) -> Paper | None:
+        if self.selected is None:
+            self.notify("No paper under the cursor", severity="warning", timeout=2)
+        return self.selected
+
+    def save_marks(self, paper: Paper, change: Callable[[], Marks]) -> Marks | None:
+        """Apply one change through the state store (written to disk before it returns)."""
+        try:
+            marks = change()
+        except StateError as error:
+            self.notify(str(error), title="Not saved", severity="error")
+            return None
+        if self.selected is not None and self.selected.id == paper.id:
+            self.selected_marks = marks
+        self.result_list.refresh_marks()
+        return marks
+
+    def action_star_paper(self) -> None:
+        if paper := self.current_paper():
+            self.save_marks(paper, lambda: self.state.toggle_star(paper.id))
+
+    def action_toggle_read(self) -> None:
+        if paper := self.current_paper():
+            read = bool(self.state.get(paper.id).read)
+            self.save_marks(paper, lambda: self.state.set_read(paper.id, not read))
+
+    def action_tag_paper(self) -> None:
+        if not (paper := self.current_paper()):
+            return
+
+        def apply(edit: TagEdit | None) -> None:
+            if edit is None:
+                return
+            if edit.add:
+                self.save_marks(paper, lambda: self.state.add_tags(paper.id, edit.add))
+            if edit.remove:
+                self.save_marks(paper, lambda: self.state.remove_tags(paper.id, edit.remove))
+
+        marks = self.state.get(paper.id)
+        self.app.push_screen(TagEditor(paper.title, marks.tags, self.state.tag_counts()), apply)
+
+    def action_edit_note(self) -> None:
+        if not (paper := self.current_paper()):
+            return
+
+        def apply(note: str | None) -> None:
+            if note is not None and self.save_marks(paper, lambda: self.state.set_note(paper.id, note)):
+                self.notify("Note saved" if note.strip() else "Note removed", timeout=2)
+
+        self.app.push_screen(NoteEditor(paper.title, self.state.get(paper.id).note), apply)
+
+    def action_copy_link(self) -> None:
+        if paper := self.current_paper():
+            self.post_message(CopyRequested(paper.primary_link, "link"))
+
+    def action_copy_citation(self) -> None:
+        if paper := self.current_paper():
+            self.post_message(CopyRequested(citation(paper), "citation"))
+
+    def action_pick_link(self) -> None:
+        if paper := self.current_paper():
+            self.app.push_screen(LinksPicker(paper.title, paper_links(paper)))
+
+    def action_open_in_browser(self) -> None:
+        if paper := self.current_paper():
+            self.post_message(OpenRequested(paper.primary_link))
+
+    def action_related_papers(self) -> None:
+        if paper := self.current_paper():
+            self.notify(f"Finding papers like “{paper.title}”…", timeout=1)
+            self.find_related(paper)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def find_related(self, paper: Paper) -> None:
+        worker = get_current_worker()
+        try:
+            papers = self.engine.call(
+                lambda: self.library.related(paper.id, RELATED_LIMIT), wanted=lambda: not worker.is_cancelled
+            )
+        except Skipped:
+            return
+        if not worker.is_cancelled:
+            title = paper.title if len(paper.title) <= 50 else paper.title[:49] + "…"
+            self.post_message(self.FixedList(papers, f"{len(papers)} related to “{title}”"))

@@ -1,0 +1,70 @@
+"""The status line: hit count, sort order, filter, search time, did-you-mean, or an error."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import var
+from textual.widgets import Static
+
+from index.library import SearchResults
+
+
+class StatusLine(Static):
+    """One line under the panes; the screen binds its fields to its own state."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text-muted;
+        &.-error { color: $text-error; text-style: bold; }
+    }
+    """
+
+    results: var[SearchResults | None] = var(None)
+    """The current search (None until the first one lands)."""
+    sort: var[str] = var("relevance")
+    filter: var[str] = var("")
+    """The filter from the command palette (``tag:rl``, ``is:starred``…)."""
+    error: var[str] = var("")
+    """Why the typed query cannot run; shown instead of the counts."""
+    context: var[str] = var("")
+    """A fixed list being shown instead of the search ("related to …")."""
+
+    def watch_results(self) -> None:
+        self.redraw()
+
+    def watch_sort(self) -> None:
+        self.redraw()
+
+    def watch_filter(self) -> None:
+        self.redraw()
+
+    def watch_error(self) -> None:
+        self.redraw()
+
+    def watch_context(self) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        self.set_class(bool(self.error), "-error")
+        self.update(self.describe())
+
+    def describe(self) -> Text:
+        if self.error:
+            return Text(f"⚠ {self.error}")
+        if self.context:
+            return Text(f"{self.context} · esc returns")
+        results = self.results
+        if results is None:
+            return Text("searching…")
+        parts = [f"{results.total:,} paper" + ("" if results.total == 1 else "s")]
+        parts.append("newest first" if self.sort == "relevance" and not results.query.strip() else f"by {self.sort}")
+        if self.filter:
+            parts.append(f"filter {self.filter}")
+        parts.append(f"{results.elapsed_ms:.0f} ms")
+        text = Text(" · ".join(parts))
+        if results.suggestion:
+            text.append(f" · did you mean: {results.suggestion}", "bold")
+        return text

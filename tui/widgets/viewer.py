@@ -1,0 +1,74 @@
+"""The abstract viewer: the selected paper as rich Text in a scrolling Static."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.reactive import var
+from textual.widgets import Static
+
+from index.library import SearchResults
+from index.marks import EMPTY, Marks
+from index.paper import Paper
+from tui.widgets.paper_text import PaperStyles, paper_text
+
+
+class PaperViewer(VerticalScroll, can_focus=True):
+    """Shows one paper; the screen binds ``paper``, ``marks`` and ``results`` to it."""
+
+    COMPONENT_CLASSES = {"viewer--match", "viewer--meta", "viewer--tag", "viewer--title"}
+
+    DEFAULT_CSS = """
+    PaperViewer {
+        padding: 0 1;
+        & > .viewer--title { text-style: bold; color: $text; }
+        & > .viewer--match { color: $text-warning; text-style: bold underline; }
+        & > .viewer--meta { color: $text-muted; }
+        & > .viewer--tag { color: $text-success; }
+    }
+    """
+
+    paper: var[Paper | None] = var(None)
+    """The paper shown (None: nothing to show)."""
+    marks: var[Marks] = var(EMPTY)
+    """Its star, tags, read time and note."""
+    results: var[SearchResults | None] = var(None)
+    """The search it was found by, for highlighting query terms."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="paper-text")
+
+    def on_mount(self) -> None:
+        self.redraw()
+
+    def watch_paper(self, old: Paper | None, new: Paper | None) -> None:
+        if old is None or new is None or old.id != new.id:
+            self.scroll_home(animate=False)
+        self.redraw()
+
+    def watch_marks(self) -> None:
+        self.redraw()
+
+    def watch_results(self) -> None:
+        self.redraw()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self.redraw()
+
+    def redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        styles = PaperStyles(
+            title=self.get_component_rich_style("viewer--title", partial=True),
+            match=self.get_component_rich_style("viewer--match", partial=True),
+            meta=self.get_component_rich_style("viewer--meta", partial=True),
+            tag=self.get_component_rich_style("viewer--tag", partial=True),
+        )
+        self.query_one("#paper-text", Static).update(paper_text(self.paper, self.marks, self.results, styles))
+
+    @property
+    def text(self) -> str:
+        """The plain text shown (for tests and screen readers)."""
+        return paper_text(self.paper, self.marks, self.results).plain
