@@ -9,18 +9,21 @@ commit that replaced segments.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 from whoosh import sorting
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from index.collecting import CancellableCollector, SearchCancelled, counting_collector
 from index.highlight import Span, find_spans
 from index.locations import Locations, locations
 from index.paper import Paper
@@ -33,6 +36,8 @@ SORTS: tuple[Sort, ...] = ("relevance", "date", "upvotes")
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
 # A plain word: not a field name (followed by ":"), not inside a field value or wildcard.
 _PLAIN_WORD = re.compile(r"(?<![:\w*])[A-Za-z]{3,}(?![:\w*])")
+CACHE_SIZE = 256
+"""Recent searches kept: backspacing or re-running a query is then free."""
 FEW_HITS = 3
 """Below this many hits a did-you-mean suggestion is worth computing."""
 
@@ -84,6 +89,7 @@ class Library:
         self._local = threading.local()
         self._generation = 0
         self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple, SearchResults] = OrderedDict()
         self._ix: Index | None = None
         self._opened_dir: Path | None = None
 
@@ -142,11 +148,22 @@ class Library:
         limit: int = 50,
         offset: int = 0,
         typing: bool = False,
+        cancelled: Callable[[], bool] | None = None,
     ) -> SearchResults:
-        """Run a query. An empty query lists the library (relevance means newest first)."""
+        """Run a query. An empty query lists the library (relevance means newest first).
+
+        ``cancelled`` is polled while matching: when it turns true the search stops
+        with :class:`SearchCancelled` (search-as-you-type drops superseded searches).
+        Repeated searches are answered from a cache until the index or marks change.
+        """
         started = time.perf_counter()
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r} (use {', '.join(SORTS)})")
+        key = (text, sort, limit, offset, typing, self._generation, self._marks_stamp())
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return dataclasses.replace(cached, elapsed_ms=(time.perf_counter() - started) * 1000)
         parsed = self.parse(text, typing=typing)
         searcher = self._searcher()
         q = resolve_marks(cap_prefixes(parsed.query, searcher.reader()), self.marks)
@@ -155,7 +172,12 @@ class Library:
             sortedby = sorting.FieldFacet("date_key", reverse=True)
         elif sort == "upvotes":
             sortedby = sorting.FieldFacet("votes_key", reverse=True)
-        results = searcher.search(q, limit=offset + limit, sortedby=sortedby, terms=False)
+        # optimize=False: count every match while scoring (see index.collecting).
+        collector = counting_collector(offset + limit, sortedby)
+        if cancelled is not None:
+            collector = CancellableCollector(collector, cancelled)
+        searcher.search_with_collector(q, collector)
+        results = collector.results()
         total = len(results)
         hits = []
         for rank in range(offset, min(offset + limit, results.scored_length())):
@@ -167,7 +189,16 @@ class Library:
         if total < FEW_HITS and not parsed.is_everything:
             suggestion = self._suggest(parsed, searcher)
         elapsed = (time.perf_counter() - started) * 1000
-        return SearchResults(text, sort, total, hits, offset, elapsed, suggestion, parsed)
+        found = SearchResults(text, sort, total, hits, offset, elapsed, suggestion, parsed)
+        self._cache[key] = found
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return found
+
+    def _marks_stamp(self) -> object:
+        # Filters like is:starred depend on the marks: a change must miss the cache.
+        stamp = getattr(self.marks, "version", None)
+        return stamp() if callable(stamp) else stamp
 
     def _suggest(self, parsed: ParsedQuery, searcher: Searcher) -> str | None:
         """Did-you-mean: each unknown plain word replaced by its closest indexed word.
@@ -237,4 +268,4 @@ class Library:
             self._local.searcher = None
 
 
-__all__ = ["Hit", "Library", "QueryError", "SearchResults", "SORTS", "Sort"]
+__all__ = ["Hit", "Library", "QueryError", "SearchCancelled", "SearchResults", "SORTS", "Sort"]

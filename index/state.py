@@ -72,6 +72,7 @@ class StateStore:
         self._noted: set[str] = set()
         self._by_tag: dict[str, set[str]] = {}
         self._stamp: Stamp | None = None
+        self._changes = 0
         self._refused = False
         self._swept = False
         self._open()
@@ -108,6 +109,10 @@ class StateStore:
         """How many papers carry each tag, by tag name."""
         with self._mutex:
             return {tag: len(ids) for tag, ids in sorted(self._by_tag.items())}
+
+    def version(self) -> int:
+        """A number that changes whenever the marks in memory change (for caches)."""
+        return self._changes
 
     def reload_if_changed(self) -> bool:
         """Re-read the file if another process changed it since we last saw it; says whether we did.
@@ -288,6 +293,7 @@ class StateStore:
         self._stamp = loaded.stamp
 
     def _index(self, paper_id: str, marks: Marks) -> None:
+        self._changes += 1
         """Set one paper's marks in memory, updating the derived sets by difference."""
         old = self._marks.get(paper_id, EMPTY)
         flags = ((marks.starred, self._starred), (bool(marks.read), self._read), (bool(marks.note), self._noted))

@@ -190,3 +190,43 @@ def test_parser_keeps_words_for_highlighting():
     parsed = QueryParser().parse("title:kernels quantile NOT excluded")
     words = {word for _field, word in parsed.words}
     assert {"kernel", "quantil"} <= words and "exclud" not in words
+
+
+@pytest.mark.parametrize("query", ["learning", "reinforcement learning", "reinf*", '"language models"', ""])
+def test_hit_counts_are_exact(lib, query):
+    results = lib.search(query, limit=5)
+    searcher = lib._searcher()
+    parsed = lib.parse(query)
+    from index.query import cap_prefixes
+
+    everything = searcher.search(cap_prefixes(parsed.query, searcher.reader()), limit=None)
+    assert results.total == len(everything) > 0
+
+
+def test_a_superseded_search_stops(lib):
+    from index.collecting import SearchCancelled
+
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 1  # allow the first look, give up at the second
+
+    with pytest.raises(SearchCancelled):
+        lib.search("", cancelled=cancelled)  # 790 matches: the flag is looked at more than once
+    assert lib.search("", cancelled=lambda: False).total == 790
+
+
+def test_repeated_searches_come_from_the_cache_until_marks_change(built_home):
+    from index.state import StateStore
+
+    locs = locations(built_home)
+    state = StateStore(locs.state_file)
+    library = Library.open(locs, marks=state)
+    first = library.search("is:starred")
+    assert first.total == 0 and library.search("is:starred") is not first  # elapsed is fresh
+    assert library.search("is:starred").hits == first.hits
+    paper = library.search("kernel").hits[0].paper
+    state.set_starred(paper.id, True)
+    assert [hit.paper.id for hit in library.search("is:starred").hits] == [paper.id]
+    library.close()

@@ -2,8 +2,9 @@
 
 Titles are recombined from fragments of real titles; abstracts are real sentences drawn
 with Zipf-like weights (so the vocabulary keeps its long tail and its common words);
-dates, upvotes, organisations and author lists vary. The output is arXiv metadata
-snapshot JSONL, so it goes through the real ``papers import`` path.
+dates, upvotes, organisations and author lists vary. The output is JSONL of arXiv
+metadata snapshot lines, with a quarter Hugging Face daily-papers API records (which
+carry upvotes and organisations), so it goes through the real ``papers import`` path.
 
     python tests/bench/make_corpus.py 100000 /tmp/arxiv-100k.jsonl
 """
@@ -56,6 +57,9 @@ def generate(count: int, seed: int = 7):
         abstract = " ".join(rng.choices(sentences, cum_weights=weights, k=rng.randint(4, 9)))
         authors = [(rng.choice(LAST), rng.choice(FIRST)) for _ in range(max(1, int(rng.paretovariate(1.6))))]
         day = start + timedelta(days=rng.randrange(4000))
+        if rng.random() < HF_SHARE:
+            yield _huggingface_record(rng, number, day, title, abstract, authors)
+            continue
         record = {
             "id": f"{day:%y%m}.{number:05d}",
             "submitter": authors[0][1] + " " + authors[0][0],
@@ -69,6 +73,24 @@ def generate(count: int, seed: int = 7):
             "authors_parsed": [[last, first, ""] for last, first in authors],
         }
         yield record
+
+
+HF_SHARE = 0.25
+"""Share of records written as Hugging Face daily-papers API records (upvotes, orgs)."""
+
+
+def _huggingface_record(rng, number, day, title, abstract, authors) -> dict:
+    paper = {
+        "id": f"{day:%y%m}.{number:05d}",
+        "title": title,
+        "summary": abstract,
+        "authors": [{"name": f"{first} {last}"} for last, first in authors],
+        "publishedAt": f"{day.isoformat()}T09:00:00.000Z",
+        "upvotes": int(rng.paretovariate(1.2)) - 1,
+    }
+    if rng.random() < 0.3:
+        paper["organization"] = {"name": "org", "fullname": rng.choice(ORGS)}
+    return {"paper": paper, "publishedAt": paper["publishedAt"], "title": title}
 
 
 def write_corpus(count: int, path: Path, seed: int = 7) -> Path:
