@@ -7,9 +7,11 @@ goes; for the common words that dominate latency, skipping saved nothing anyway.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, Sequence
 
 from whoosh import collectors
+
+from index.column_filters import ColumnRange
 
 CHECK_EVERY = 512
 """Matches between two looks at the cancel flag: a few ms of work at Whoosh's pace."""
@@ -31,16 +33,30 @@ class SearchCancelled(Exception):
     """The caller no longer wants this search (the user typed on)."""
 
 
-class CancellableCollector(collectors.WrappingCollector):
-    """Collects like its child, but gives up as soon as ``cancelled()`` says so."""
+class GuardedCollector(collectors.WrappingCollector):
+    """Collects like its child, keeping only papers inside ``ranges`` (see
+    ``index.column_filters``) and giving up as soon as ``cancelled()`` says so."""
 
-    def __init__(self, child: collectors.Collector, cancelled: Callable[[], bool]):
+    def __init__(
+        self,
+        child: collectors.Collector,
+        ranges: Sequence[ColumnRange] = (),
+        cancelled: Callable[[], bool] | None = None,
+    ):
         super().__init__(child)
-        self.cancelled = cancelled
+        self.ranges = list(ranges)
+        self.cancelled = cancelled or (lambda: False)
+        self._columns: list[tuple[Any, ColumnRange]] = []
+
+    def set_subsearcher(self, subsearcher, offset) -> None:
+        super().set_subsearcher(subsearcher, offset)
+        reader = subsearcher.reader()
+        self._columns = [(reader.column_reader(r.column, translate=False), r) for r in self.ranges]
 
     def collect_matches(self) -> None:
-        collect = self.child.collect
+        collect, columns, cancelled = self.child.collect, self._columns, self.cancelled
         for count, sub_docnum in enumerate(self.child.matches()):
-            if not count % CHECK_EVERY and self.cancelled():
+            if not count % CHECK_EVERY and cancelled():
                 raise SearchCancelled()
-            collect(sub_docnum)
+            if all(wanted.accepts(column[sub_docnum]) for column, wanted in columns):
+                collect(sub_docnum)

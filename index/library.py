@@ -23,7 +23,8 @@ from whoosh import sorting
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from index.collecting import CancellableCollector, SearchCancelled, counting_collector
+from index.collecting import GuardedCollector, SearchCancelled, counting_collector
+from index.column_filters import lift_ranges
 from index.highlight import Span, find_spans
 from index.locations import Locations, locations
 from index.paper import Paper
@@ -166,16 +167,14 @@ class Library:
             return dataclasses.replace(cached, elapsed_ms=(time.perf_counter() - started) * 1000)
         parsed = self.parse(text, typing=typing)
         searcher = self._searcher()
-        q = resolve_marks(cap_prefixes(parsed.query, searcher.reader()), self.marks)
+        q, ranges = lift_ranges(resolve_marks(cap_prefixes(parsed.query, searcher.reader()), self.marks))
         sortedby = None
         if sort == "date" or (sort == "relevance" and parsed.is_everything):
             sortedby = sorting.FieldFacet("date_key", reverse=True)
         elif sort == "upvotes":
             sortedby = sorting.FieldFacet("votes_key", reverse=True)
         # optimize=False: count every match while scoring (see index.collecting).
-        collector = counting_collector(offset + limit, sortedby)
-        if cancelled is not None:
-            collector = CancellableCollector(collector, cancelled)
+        collector = GuardedCollector(counting_collector(offset + limit, sortedby), ranges, cancelled)
         searcher.search_with_collector(q, collector)
         results = collector.results()
         total = len(results)
@@ -194,6 +193,10 @@ class Library:
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return found
+
+    def clear_cache(self) -> None:
+        """Forget cached searches (benchmarks time first-time searches with it)."""
+        self._cache.clear()
 
     def _marks_stamp(self) -> object:
         # Filters like is:starred depend on the marks: a change must miss the cache.

@@ -230,3 +230,19 @@ def test_repeated_searches_come_from_the_cache_until_marks_change(built_home):
     state.set_starred(paper.id, True)
     assert [hit.paper.id for hit in library.search("is:starred").hits] == [paper.id]
     library.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["date:2024", "upvotes:>=3", "upvotes:>2", "date:[2024-01 to 2024-06] learning", "learning date:>=2025-06",
+     "(date:2024 OR upvotes:>=3)", "learning NOT date:2024", "upvotes:<2"],
+)
+def test_column_filters_agree_with_whoosh_ranges(lib, query):
+    """Ranges lifted out of the query give exactly what Whoosh's own range queries give."""
+    from index.query import cap_prefixes
+
+    searcher = lib._searcher()
+    whoosh_way = searcher.search(cap_prefixes(lib.parse(query).query, searcher.reader()), limit=None)
+    ours = lib.search(query, limit=1000)
+    assert {hit.paper.id for hit in ours.hits} == {hit["id"] for hit in whoosh_way}
+    assert ours.total == len(whoosh_way)

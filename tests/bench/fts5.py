@@ -16,8 +16,10 @@ def build(corpus: Path, database: Path) -> sqlite3.Connection:
     for number, line in enumerate(corpus.open(encoding="utf-8")):
         record = json.loads(line)
         paper = record.get("paper", record)
-        connection.execute("insert into papers(rowid, title, abstract) values (?, ?, ?)",
-                           (number, paper["title"], paper.get("summary") or paper.get("abstract") or ""))
+        connection.execute(
+            "insert into papers(rowid, title, abstract) values (?, ?, ?)",
+            (number, paper["title"], paper.get("summary") or paper.get("abstract") or ""),
+        )
         when = (paper.get("publishedAt") or paper.get("update_date"))[:10]
         org = (paper.get("organization") or {}).get("fullname")
         connection.execute("insert into meta values (?, ?, ?, ?)", (number, when, paper.get("upvotes"), org))
@@ -51,8 +53,10 @@ def to_sql(text: str, typing: bool) -> tuple[str, list]:
             params.append(low)
     match_text = " ".join(words) + ("*" if typing else "")
     where = " and ".join(["papers match ?"] + filters)
-    sql = (f"select papers.rowid, title, abstract, bm25(papers, 3.0, 1.0) as rank from papers "
-           f"join meta on meta.rowid = papers.rowid where {where} order by rank limit 50")
+    sql = (
+        f"select papers.rowid, title, abstract, bm25(papers, 3.0, 1.0) as rank from papers "
+        f"join meta on meta.rowid = papers.rowid where {where} order by rank limit 50"
+    )
     return sql, [match_text, *params]
 
 
