@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from whoosh.index import Index
 from whoosh.searching import Searcher
@@ -46,6 +48,37 @@ def _writer(ix: Index, expected: int):
     if expected >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
         return ix.writer(procs=2, multisegment=True, limitmb=WRITER_MEMORY_MB)
     return ix.writer(limitmb=WRITER_MEMORY_MB)
+
+
+class _ParentTakesCtrlC:
+    """While held, Ctrl-C is only noted, so sub-writers forked meanwhile inherit that.
+
+    A terminal's Ctrl-C reaches the whole process group: the sub-writers would die
+    printing tracebacks, while the parent cancels them cleanly anyway. Once they are
+    forked, the parent's own handler is back and a press noted meanwhile is raised.
+    """
+
+    def __init__(self) -> None:
+        self.previous: Any = None
+        self.pressed = False
+
+    def hold(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._note)
+
+    def _note(self, *_args) -> None:
+        self.pressed = True
+
+    def restore(self) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
+
+    def release(self) -> None:
+        self.restore()
+        if self.pressed:
+            self.pressed = False
+            raise KeyboardInterrupt
 
 
 def _scan(sources: list[Iterable[Paper]], known: Callable[[str], bool]) -> tuple[int, set[str]]:
@@ -86,12 +119,17 @@ def write_papers(
     writer = _writer(ix, records - len(held_ids))
     try:
         done = 0
+        ctrl_c = _ParentTakesCtrlC()
+        if hasattr(writer, "tasks"):  # a multi-process writer forks as documents arrive
+            ctrl_c.hold()
         for papers in sources:
             for paper in papers:
                 done += 1
                 if paper.id not in held_ids:
                     writer.add_document(**paper_document(paper))
                     report.added += 1
+                    if ctrl_c.previous is not None and len(writer.tasks) >= writer.procs:
+                        ctrl_c.release()  # every sub-writer is forked
                 elif paper.id in held:
                     held[paper.id].merge(paper)
                     report.merged += 1
@@ -106,11 +144,17 @@ def write_papers(
                         report.merged += 1
                 if progress and (done % 50 == 0 or done == records):
                     progress(done, records)
+        ctrl_c.release()
         if stored is None:
             for paper in held.values():
                 writer.add_document(**paper_document(paper))
         writer.commit()
     except BaseException:
+        ctrl_c.restore()
+        # Stop sub-writers before Whoosh's cancel deletes the job files they read.
+        for task in getattr(writer, "tasks", ()):
+            task.terminate()
+            task.join(timeout=10)
         writer.cancel()
         raise
     if stored is not None and held:

@@ -182,3 +182,36 @@ def test_big_jsonl_streams_in_parallel_and_matches_a_rebuild(built_home, tmp_pat
     assert sorted(incremental) == sorted(rebuilt)
     math_beyond = json.loads(run_papers("show", "2510.11653", "--json").stdout)
     assert math_beyond["url"] == "https://arxiv.org/abs/2510.11653" and math_beyond["upvotes"] == 2
+
+
+def test_ctrl_c_during_a_big_import_leaves_the_library_as_it_was(built_home, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from bench.make_corpus import write_corpus
+    from conftest import ROOT
+
+    from index.indexing import PARALLEL_MIN
+
+    big = write_corpus(PARALLEL_MIN + 2000, tmp_path / "big.jsonl")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "import", str(big)],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(4)  # well into writing: the whole import takes ~10 s
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted: nothing from" in err and "Traceback" not in err
+    assert json.loads(run_papers("stats", "--json").stdout)["papers"] == 790
+    assert not list((built_home / "data" / "sources").glob("*big.jsonl"))
+    again = run_papers("import", str(big), timeout=600)
+    assert again.returncode == 0 and f"{PARALLEL_MIN + 2000} added" in again.stdout
