@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
+from whoosh import query as wq
 from whoosh import sorting
 from whoosh.index import Index
 from whoosh.searching import Searcher
@@ -26,6 +27,7 @@ from whoosh.searching import Searcher
 from index.collecting import GuardedCollector, SearchCancelled, counting_collector
 from index.column_filters import lift_ranges
 from index.highlight import Span, find_spans
+from index.listing import list_by_column
 from index.locations import Locations, locations
 from index.paper import Paper
 from index.query import MarksIndex, ParsedQuery, QueryError, QueryParser, cap_prefixes, resolve_marks
@@ -79,6 +81,10 @@ class SearchResults:
         return find_spans(text, words, self.parsed.prefixes)
 
 
+def _paper(stored: dict) -> Paper:
+    return Paper.from_dict(json.loads(stored["data"]))
+
+
 class Library:
     """The user's paper library: the index plus (optionally) their marks for filters."""
 
@@ -91,6 +97,7 @@ class Library:
         self._generation = 0
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple, SearchResults] = OrderedDict()
+        self._columns: dict[tuple[int, str], list[int]] = {}
         self._ix: Index | None = None
         self._opened_dir: Path | None = None
 
@@ -168,22 +175,10 @@ class Library:
         parsed = self.parse(text, typing=typing)
         searcher = self._searcher()
         q, ranges = lift_ranges(resolve_marks(cap_prefixes(parsed.query, searcher.reader()), self.marks))
-        sortedby = None
-        if sort == "date" or (sort == "relevance" and parsed.is_everything):
-            sortedby = sorting.FieldFacet("date_key", reverse=True)
-        elif sort == "upvotes":
-            sortedby = sorting.FieldFacet("votes_key", reverse=True)
-        # optimize=False: count every match while scoring (see index.collecting).
-        collector = GuardedCollector(counting_collector(offset + limit, sortedby), ranges, cancelled)
-        searcher.search_with_collector(q, collector)
-        results = collector.results()
-        total = len(results)
-        hits = []
-        for rank in range(offset, min(offset + limit, results.scored_length())):
-            stored = results[rank]
-            paper = Paper.from_dict(json.loads(stored["data"]))
-            score = results.score(rank) if sortedby is None else None
-            hits.append(Hit(paper, rank, score))
+        if isinstance(q, wq.Every):
+            total, hits = self._listing(searcher, sort, ranges, offset, limit)
+        else:
+            total, hits = self._matching(searcher, q, sort, parsed, ranges, offset, limit, cancelled)
         suggestion = None
         if total < FEW_HITS and not parsed.is_everything:
             suggestion = self._suggest(parsed, searcher)
@@ -193,6 +188,36 @@ class Library:
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return found
+
+    def _matching(self, searcher, q, sort, parsed, ranges, offset, limit, cancelled) -> tuple[int, list[Hit]]:
+        sortedby = None
+        if sort == "date" or (sort == "relevance" and parsed.is_everything):
+            sortedby = sorting.FieldFacet("date_key", reverse=True)
+        elif sort == "upvotes":
+            sortedby = sorting.FieldFacet("votes_key", reverse=True)
+        collector = GuardedCollector(counting_collector(offset + limit, sortedby), ranges, cancelled)
+        searcher.search_with_collector(q, collector)
+        results = collector.results()
+        hits = []
+        for rank in range(offset, min(offset + limit, results.scored_length())):
+            score = results.score(rank) if sortedby is None else None
+            hits.append(Hit(_paper(results[rank]), rank, score))
+        return len(results), hits
+
+    def _listing(self, searcher, sort, ranges, offset, limit) -> tuple[int, list[Hit]]:
+        # No words to rank by: "relevance" lists newest first, like the date sort.
+        column = "votes_key" if sort == "upvotes" else "date_key"
+        total, docnums = list_by_column(searcher.reader(), self._column_values, column, ranges, offset + limit)
+        page = docnums[offset:]
+        return total, [Hit(_paper(searcher.stored_fields(docnum)), offset + i, None) for i, docnum in enumerate(page)]
+
+    def _column_values(self, name: str) -> list[int]:
+        key = (self._generation, name)
+        values = self._columns.get(key)
+        if values is None:
+            values = list(self._searcher().reader().column_reader(name, translate=False))
+            self._columns = {key: values, **{k: v for k, v in self._columns.items() if k[0] == self._generation}}
+        return values
 
     def clear_cache(self) -> None:
         """Forget cached searches (benchmarks time first-time searches with it)."""
