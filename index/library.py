@@ -31,7 +31,6 @@ from index.listing import list_by_column
 from index.locations import Locations, locations
 from index.paper import Paper
 from index.query import MarksIndex, ParsedQuery, QueryError, QueryParser, cap_prefixes, resolve_marks
-from index.schema import TEXT_FIELDS
 from index.search_index import BuildReport, IndexStore, Progress
 
 Sort = Literal["relevance", "date", "upvotes"]
@@ -229,25 +228,26 @@ class Library:
         return stamp() if callable(stamp) else stamp
 
     def _suggest(self, parsed: ParsedQuery, searcher: Searcher) -> str | None:
-        """Did-you-mean: each unknown plain word replaced by its closest indexed word.
+        """Did-you-mean: each plain word not in any title replaced by its closest title word.
 
         Whoosh's ``correct_query`` would suggest stems ("learn" for "lerning"); the
-        ``spell_`` fields keep whole words, so suggestions read like what was typed.
+        ``spell_title`` field keeps whole words, so suggestions read like what was typed.
         """
         reader = searcher.reader()
+        corrector = reader.corrector("spell_title")
         changed = False
 
         def fix(match: re.Match[str]) -> str:
             nonlocal changed
             word = match.group(0)
-            lower = word.lower()
-            if word in _OPERATORS or any(reader.frequency(f"spell_{name}", lower) for name in TEXT_FIELDS):
+            # Only whole title words count as known: a misspelling often stems to a real
+            # stem ("reinforcment" -> "reinforc"), so stems cannot say it is spelled right.
+            if word in _OPERATORS or reader.frequency("spell_title", word.lower()):
                 return word
-            for name in TEXT_FIELDS:
-                suggestions = reader.corrector(f"spell_{name}").suggest(lower, limit=1, maxdist=2, prefix=1)
-                if suggestions:
-                    changed = True
-                    return suggestions[0]
+            suggestions = corrector.suggest(word.lower(), limit=1, maxdist=2, prefix=1)
+            if suggestions:
+                changed = True
+                return suggestions[0]
             return word
 
         try:

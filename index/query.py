@@ -12,6 +12,7 @@ quadratic on long tokens and recursive on nesting.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -222,32 +223,44 @@ def _typed_word_as_prefix(parsed: wq.Query, text: str, prefixes: list[str]) -> w
     return parsed.accept(visit)
 
 
-def cap_prefixes(q: wq.Query, reader) -> wq.Query:
-    """Replace each text prefix by the stems of its most frequent whole words.
+def prefix_stems(reader, prefix: str, limit: int = MAX_PREFIX_TERMS) -> list[str]:
+    """The indexed stems a typed prefix stands for, the most frequent first.
 
-    The text fields hold stems ("learn"), so a raw prefix ("learnin") must be expanded
-    over the ``spell_`` fields, which keep whole words, and each word then stemmed.
-    At most ``MAX_PREFIX_TERMS`` words are kept, the most frequent first.
+    Text fields hold stems ("learn"), so a raw prefix ("learnin") is expanded twice:
+    over whole title words (``spell_title``), each then stemmed, and over the abstract's
+    stems that start with it ("reinf" -> "reinforc"). At most ``limit`` are kept.
     """
-    analyzers = {name: reader.schema[name].analyzer for name in TEXT_FIELDS}
+    analyzer = reader.schema["title"].analyzer
+    stems: set[str] = set()
+    for source in ("spell_title", "abstract"):
+        for count, word in enumerate(reader.expand_prefix(source, prefix)):
+            if count >= limit * 20:
+                break  # enough candidates to pick the frequent ones from
+            word = word.decode("utf-8") if isinstance(word, bytes) else word
+            if source == "spell_title":
+                stems.update(token.text for token in analyzer(word))
+            else:
+                stems.add(word)
+    ranked = sorted(
+        stems, key=lambda stem: -reader.doc_frequency("abstract", stem) - reader.doc_frequency("title", stem)
+    )
+    return ranked[:limit]
+
+
+def cap_prefixes(q: wq.Query, reader) -> wq.Query:
+    """Replace each prefix by the stems it stands for (see :func:`prefix_stems`)."""
 
     def visit(node: wq.Query) -> wq.Query:
         if not isinstance(node, wq.Prefix):
             return node
-        name = node.fieldname
-        source = f"spell_{name}" if name in analyzers else name
-        words = []
-        for count, word in enumerate(reader.expand_prefix(source, node.text)):
-            if count >= MAX_PREFIX_TERMS * 20:
-                break  # enough candidates to pick the frequent ones from
-            words.append(word.decode("utf-8") if isinstance(word, bytes) else word)
-        if len(words) > MAX_PREFIX_TERMS:
-            words.sort(key=lambda word: -reader.doc_frequency(source, word))
-            words = words[:MAX_PREFIX_TERMS]
-        if name in analyzers:
-            stems = {token.text for word in words for token in analyzers[name](word)}
-            words = sorted(stems)
-        terms = [wq.Term(name, word, boost=node.boost) for word in words]
+        if node.fieldname in TEXT_FIELDS:
+            words = prefix_stems(reader, node.text)
+        else:
+            words = [
+                w.decode("utf-8") if isinstance(w, bytes) else w
+                for w in itertools.islice(reader.expand_prefix(node.fieldname, node.text), MAX_PREFIX_TERMS)
+            ]
+        terms = [wq.Term(node.fieldname, word, boost=node.boost) for word in words]
         return wq.Or(terms) if terms else wq.NullQuery
 
     return q.accept(visit)

@@ -14,7 +14,7 @@ from index import whoosh_fixes
 
 whoosh_fixes.apply()
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TITLE_BOOST = 3.0
 """A word in the title says more about a paper than the same word in its abstract."""
@@ -38,7 +38,9 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         arxiv=ID(),
         title=TEXT(analyzer=text_analyzer(), field_boost=TITLE_BOOST, spelling=True),
-        abstract=TEXT(analyzer=text_analyzer(), spelling=True),
+        # No spelling field for abstracts: it doubled indexing time (228 -> 523 papers/s
+        # without it); prefixes expand over title words plus abstract stems instead.
+        abstract=TEXT(analyzer=text_analyzer()),
         org=TEXT(analyzer=names),
         author=TEXT(analyzer=names),
         source=ID(),
