@@ -7,33 +7,38 @@ A mixin of the main screen, which provides ``state``, ``library``, ``engine``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
 
+from index.library import Library
 from index.marks import Marks
 from index.paper import Paper
-from index.state import StateError
+from index.state import StateError, StateStore
 from tui.messages import CopyRequested, OpenRequested
-from tui.screens.engine import Skipped
+from tui.screens.engine import EngineThread, Skipped
 from tui.screens.links import LinksPicker
 from tui.screens.note_editor import NoteEditor
 from tui.screens.tag_editor import TagEdit, TagEditor
 from tui.widgets.paper_text import citation, paper_links
-
-if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
+from tui.widgets.result_list import ResultList
 
 RELATED_LIMIT = 30
 
-_Base = object if not TYPE_CHECKING else MainScreen
 
+class PaperActions:
+    """Paper actions for the main screen (a Screen subclass provides notify, app, workers)."""
 
-class PaperActions(_Base):  # type: ignore[misc,valid-type]
+    state: StateStore
+    library: Library
+    engine: EngineThread
+    selected: Paper | None
+    selected_marks: Marks
+    result_list: ResultList
+
     def current_paper(self) -> Paper | None:
         if self.selected is None:
-            self.notify("No paper under the cursor", severity="warning", timeout=2)
+            self.notify("No paper under the cursor", severity="warning", timeout=2, markup=False)
         return self.selected
 
     def save_marks(self, paper: Paper, change: Callable[[], Marks]) -> Marks | None:
@@ -41,7 +46,7 @@ class PaperActions(_Base):  # type: ignore[misc,valid-type]
         try:
             marks = change()
         except StateError as error:
-            self.notify(str(error), title="Not saved", severity="error")
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
             return None
         if self.selected is not None and self.selected.id == paper.id:
             self.selected_marks = marks
@@ -78,17 +83,17 @@ class PaperActions(_Base):  # type: ignore[misc,valid-type]
 
         def apply(note: str | None) -> None:
             if note is not None and self.save_marks(paper, lambda: self.state.set_note(paper.id, note)):
-                self.notify("Note saved" if note.strip() else "Note removed", timeout=2)
+                self.notify("Note saved" if note.strip() else "Note removed", timeout=2, markup=False)
 
         self.app.push_screen(NoteEditor(paper.title, self.state.get(paper.id).note), apply)
 
     def action_copy_link(self) -> None:
         if paper := self.current_paper():
-            self.post_message(CopyRequested(paper.primary_link, "link"))
+            self.app.post_message(CopyRequested(paper.primary_link, "link"))
 
     def action_copy_citation(self) -> None:
         if paper := self.current_paper():
-            self.post_message(CopyRequested(citation(paper), "citation"))
+            self.app.post_message(CopyRequested(citation(paper), "citation"))
 
     def action_pick_link(self) -> None:
         if paper := self.current_paper():
@@ -96,11 +101,11 @@ class PaperActions(_Base):  # type: ignore[misc,valid-type]
 
     def action_open_in_browser(self) -> None:
         if paper := self.current_paper():
-            self.post_message(OpenRequested(paper.primary_link))
+            self.app.post_message(OpenRequested(paper.primary_link))
 
     def action_related_papers(self) -> None:
         if paper := self.current_paper():
-            self.notify(f"Finding papers like “{paper.title}”…", timeout=1)
+            self.notify(f"Finding papers like “{paper.title}”…", timeout=1, markup=False)
             self.find_related(paper)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)

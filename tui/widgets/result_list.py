@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -223,6 +224,15 @@ class ResultList(ScrollView, can_focus=True):
                 self._want_rows_near(row)
         return strip
 
+    def foreground_style(self, component: str) -> Style:
+        """A component's colour and text style without its background, so the cursor row keeps its own.
+
+        The full style has colours like ``$text-muted`` blended with the background;
+        the partial one has the text style (bold, underline) as set in CSS.
+        """
+        full = self.get_component_rich_style(component)
+        return self.get_component_rich_style(component, partial=True) + Style(color=full.color)
+
     def _render_row(self, row: int, width: int) -> Strip:
         hit = self.source.hit(row)
         base = self.rich_style
@@ -230,11 +240,11 @@ class ResultList(ScrollView, can_focus=True):
             base = base + self.get_component_rich_style("result-list--cursor")
         styles = RowStyles(
             base=base,
-            match=self.get_component_rich_style("result-list--match", partial=True),
-            star=self.get_component_rich_style("result-list--star", partial=True),
-            unread=self.get_component_rich_style("result-list--unread", partial=True),
-            meta=self.get_component_rich_style("result-list--meta", partial=True),
-            tag=self.get_component_rich_style("result-list--tag", partial=True),
+            match=self.foreground_style("result-list--match"),
+            star=self.foreground_style("result-list--star"),
+            unread=self.foreground_style("result-list--unread"),
+            meta=self.foreground_style("result-list--meta"),
+            tag=self.foreground_style("result-list--tag"),
         )
         spans = []
         marks = EMPTY

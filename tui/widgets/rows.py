@@ -19,8 +19,8 @@ from index.paper import Paper
 
 PAGE_SIZE = 200
 """Hits fetched per request: a few screens ahead, cheap enough to fetch per keystroke."""
-TAG_WIDTH = 18
-WIDE_ROW = 90
+TAG_WIDTH = 16
+WIDE_ROW = 70
 """Rows at least this wide have room for tags."""
 
 
@@ -37,7 +37,9 @@ class RowSource:
 
     @classmethod
     def from_results(cls, results: SearchResults, generation: int) -> RowSource:
-        source = cls(total=results.total, results=results, generation=generation)
+        # A best-so-far (incomplete) search has only its first page: no more rows to page in.
+        rows = results.total if results.complete else len(results.hits)
+        source = cls(total=rows, results=results, generation=generation)
         source.add_page(results.offset, results.hits)
         return source
 
@@ -121,6 +123,6 @@ def _right_columns(paper: Paper, marks: Marks, width: int, styles: RowStyles) ->
         right.append(tags, styles.tag)
         right.append(" ")
     right.append(paper.date.isoformat() if paper.date else " " * 10, styles.meta)
-    votes = f"▲{paper.upvotes:>4}" if paper.upvotes is not None else " " * 5
+    votes = f"{'▲' + str(paper.upvotes):>5}" if paper.upvotes is not None else " " * 5
     right.append(" " + votes, styles.meta)
     return right

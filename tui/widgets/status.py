@@ -60,6 +60,8 @@ class StatusLine(Static):
         if results is None:
             return Text("searching…")
         parts = [f"{results.total:,} paper" + ("" if results.total == 1 else "s")]
+        if not results.complete:
+            parts = [f"{results.total:,}+ papers so far, still searching…"]
         parts.append("newest first" if self.sort == "relevance" and not results.query.strip() else f"by {self.sort}")
         if self.filter:
             parts.append(f"filter {self.filter}")

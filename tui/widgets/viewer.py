@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.reactive import var
@@ -61,12 +62,17 @@ class PaperViewer(VerticalScroll, can_focus=True):
         if not self.is_mounted:
             return
         styles = PaperStyles(
-            title=self.get_component_rich_style("viewer--title", partial=True),
-            match=self.get_component_rich_style("viewer--match", partial=True),
-            meta=self.get_component_rich_style("viewer--meta", partial=True),
-            tag=self.get_component_rich_style("viewer--tag", partial=True),
+            title=self.foreground_style("viewer--title"),
+            match=self.foreground_style("viewer--match"),
+            meta=self.foreground_style("viewer--meta"),
+            tag=self.foreground_style("viewer--tag"),
         )
         self.query_one("#paper-text", Static).update(paper_text(self.paper, self.marks, self.results, styles))
+
+    def foreground_style(self, component: str) -> Style:
+        """A component's text style with its colour blended like Textual does (``$text-muted`` is translucent)."""
+        full = self.get_component_rich_style(component)
+        return self.get_component_rich_style(component, partial=True) + Style(color=full.color)
 
     @property
     def text(self) -> str:

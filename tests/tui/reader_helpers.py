@@ -1,0 +1,42 @@
+"""Pilot helpers shared by the reader's tests: run the app headless and wait for it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+
+async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (workers finish, messages land)."""
+    for _ in range(int(timeout / 0.02)):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the reader did not get there in time")
+
+
+async def wait_for_reader(pilot) -> None:
+    """Wait for the main screen and its first results."""
+    from tui.screens.main import MainScreen
+
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, MainScreen) and pilot.app.screen.results is not None)
+
+
+async def settle(pilot) -> None:
+    """Let every running worker finish and the messages they posted be handled."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@asynccontextmanager
+async def reader(size: tuple[int, int] = (100, 30)) -> AsyncIterator:
+    """Run the reader headless; yields (app, pilot, main screen) once results are shown."""
+    from tui.app import PapersApp
+
+    app = PapersApp()
+    async with app.run_test(size=size) as pilot:
+        await wait_for_reader(pilot)
+        yield app, pilot, app.screen

@@ -1,0 +1,79 @@
+"""The reader app, kept thin: locations, keymap, theme, the first screen, clipboard and browser."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+
+from index.locations import Locations, locations
+from tui import clipboard
+from tui.keymap import load_keymap
+from tui.messages import CopyRequested, OpenRequested
+from tui.screens.loading import LoadingScreen
+
+
+class PapersApp(App[int]):
+    """A keyboard-driven reader for research-paper abstracts."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "papers"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        # priority so it works from every pane; Textual drops it while a text box has focus.
+        Binding("q", "quit", "Quit", priority=True, id="quit", tooltip="Quit papers (marks are already saved)"),
+    ]
+
+    def __init__(self, locs: Locations | None = None) -> None:
+        super().__init__()
+        self.locs = locs or locations()
+        self.user_keymap, self.keymap_problems = load_keymap(self.locs.config_file)
+        """Binding id -> keys from ``[keymap]`` in config.toml (shown in the help screen)."""
+
+    def on_mount(self) -> None:
+        # Pushed (not the default screen) so that it can be switched for the main screen.
+        self.push_screen(LoadingScreen(self.locs))
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
+        for problem in self.keymap_problems:
+            self.notify(problem, title="config.toml", severity="warning", timeout=10, markup=False)
+
+    @on(CopyRequested)
+    def copy_text(self, message: CopyRequested) -> None:
+        self.copy_in_background(message.text, message.what or "text")
+
+    @on(OpenRequested)
+    def open_url(self, message: OpenRequested) -> None:
+        self.open_in_background(message.url)
+
+    # Helpers (tmux, xclip, a browser) may take a moment or hang: never on the UI thread.
+    @work(thread=True, group="clipboard", exit_on_error=False)
+    def copy_in_background(self, text: str, what: str) -> list[str]:
+        """Copy through every method that can reach the user's clipboard, then say what happened."""
+        done = clipboard.copy_text(_OnUiThread(self), text)
+        self.call_from_thread(self.say, clipboard.describe(text, done), f"Copied {what}")
+        return done
+
+    @work(thread=True, group="clipboard", exit_on_error=False)
+    def open_in_background(self, url: str) -> None:
+        """Open in a browser only when the browser would be on the user's own screen."""
+        if clipboard.is_local_graphical() and clipboard.open_in_browser(url):
+            self.call_from_thread(self.say, f"Opened {url}", "Link")
+            return
+        done = clipboard.copy_text(_OnUiThread(self), url)
+        reason = "over SSH" if clipboard.is_remote() else "no browser here"
+        self.call_from_thread(self.say, f"{reason}: copied link instead\n{clipboard.describe(url, done)}", "Link")
+
+    def say(self, message: str, title: str) -> None:
+        """A notification of user data (titles, URLs): never parsed as markup."""
+        self.notify(message, title=title, timeout=5, markup=False)
+
+
+class _OnUiThread:
+    """Lets a worker thread send OSC 52: the terminal driver may only be used from the UI thread."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def copy_to_clipboard(self, text: str) -> None:
+        self.app.call_from_thread(self.app.copy_to_clipboard, text)

@@ -1,0 +1,55 @@
+"""The help screen: every key of the reader, with the user's keymap overrides applied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+KEYMAP_HINT = 'Change keys in config.toml: [keymap] then binding-id = "keys", e.g. star-paper = "x".'
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists ``sections`` of bindings: (heading, bindings)."""
+
+    BINDINGS = [Binding("escape,question_mark", "close", "Close", id="close-help")]
+
+    def __init__(self, sections: list[tuple[str, Iterable[Binding]]], keymap: dict[str, str], config: str) -> None:
+        super().__init__()
+        self.sections = sections
+        self.keymap = keymap
+        self.config = config
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog", classes="dialog help-dialog"):
+            yield Label("Keys", classes="dialog-title")
+            yield Static(self.key_table(), id="help-keys")
+            yield Label(f"{KEYMAP_HINT}\nConfig file: {self.config}", markup=False, classes="dialog-hint")
+            yield Label("esc close · ctrl+p runs any of these by name", classes="dialog-hint")
+
+    def key_table(self) -> Table:
+        table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+        table.add_column("keys", style="bold", no_wrap=True)
+        table.add_column("what")
+        table.add_column("id", style="dim", no_wrap=True)
+        for heading, bindings in self.sections:
+            table.add_row(Text(heading, style="bold underline"), "", "")
+            seen: set[str] = set()
+            for binding in bindings:
+                if binding.id in seen or binding.system:
+                    continue
+                seen.add(binding.id or binding.action)
+                keys = self.keymap.get(binding.id or "", binding.key)
+                shown = " ".join(self.app.get_key_display(binding.with_key(key.strip())) for key in keys.split(","))
+                what = binding.description + (f" — {binding.tooltip}" if binding.tooltip else "")
+                table.add_row(shown, what, binding.id or "")
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)

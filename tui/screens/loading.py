@@ -1,0 +1,91 @@
+"""The first screen: opens the state file and the library, building the index if needed.
+
+On first run indexing takes a few seconds, so a progress bar shows it rather than a
+blank screen. Failures (another instance indexing, an unreadable folder) are shown
+here with what to do, instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Middle
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Label, ProgressBar
+
+from index.library import Library
+from index.locations import Locations
+from index.state import StateStore
+
+
+class LoadingScreen(Screen):
+    """Shows indexing progress, then hands over to the main screen."""
+
+    BINDINGS = [Binding("ctrl+c", "app.quit", "Quit", show=False, id="quit-loading")]
+
+    @dataclass
+    class Progress(Message):
+        done: int
+        total: int
+
+        def can_replace(self, message: Message) -> bool:
+            # Only the latest count matters: drop queued older ones (toolong's trick).
+            return isinstance(message, LoadingScreen.Progress)
+
+    @dataclass
+    class Opened(Message):
+        library: Library
+        state: StateStore
+
+    @dataclass
+    class Failed(Message):
+        error: str
+
+    def __init__(self, locs: Locations) -> None:
+        super().__init__()
+        self.locs = locs
+
+    def compose(self) -> ComposeResult:
+        with Middle(), Center(id="loading"):
+            yield Label("Opening your library…", id="loading-label", markup=False)
+            yield ProgressBar(show_eta=False, id="loading-bar")
+
+    def on_mount(self) -> None:
+        self.open_library()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def open_library(self) -> None:
+        try:
+            state = StateStore(self.locs.state_file)
+            library = Library.open(self.locs, marks=state, progress=self.report_progress)
+        except Exception as error:  # shown on screen; the user decides what to do
+            self.post_message(self.Failed(f"{type(error).__name__}: {error}"))
+            return
+        self.post_message(self.Opened(library, state))
+
+    def report_progress(self, done: int, total: int) -> None:
+        self.post_message(self.Progress(done, total))
+
+    @on(Progress)
+    def show_progress(self, message: Progress) -> None:
+        label = "Indexing papers (first run only)…" if message.done < message.total else "Saving the index…"
+        self.query_one("#loading-label", Label).update(label)
+        self.query_one(ProgressBar).update(total=message.total or None, progress=message.done)
+
+    @on(Opened)
+    def show_library(self, message: Opened) -> None:
+        from tui.screens.main import MainScreen
+
+        self.app.switch_screen(MainScreen(message.library, message.state))
+
+    @on(Failed)
+    def show_failure(self, message: Failed) -> None:
+        self.query_one(ProgressBar).display = False
+        self.query_one("#loading-label", Label).update(
+            f"Could not open the library.\n{message.error}\n\nTry `papers reindex`, or `papers stats` for the paths. "
+            "Press q to quit."
+        )

@@ -1,0 +1,235 @@
+"""The search half of the main screen: query, filter and sort in; pages of results out.
+
+Searches run on the engine thread through exclusive thread workers, so each keystroke
+cancels the last one (a running search stops within a few ms), and results are posted
+only if their worker was not cancelled and their search is still the latest
+(``generation``). A long search (a common word in a big library) shows the best hits
+found so far while it goes on, then its final ranking. A query error goes to the status
+line and the previous results stay. Fixed lists (related papers, a jumped-to paper)
+replace the search until esc, which brings back the search and its cursor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from index.library import Library, QueryError, SearchCancelled, SearchResults
+from index.paper import Paper
+from tui.screens.engine import EngineThread, Skipped
+from tui.widgets.result_list import ResultList
+from tui.widgets.rows import PAGE_SIZE, RowSource
+
+
+class SearchingScreen(Screen):
+    """A screen with a :class:`ResultList` fed from the library by the vars below."""
+
+    search_text: var[str] = var("", init=False)
+    """What is typed in the search box."""
+    sort: var[str] = var("relevance", init=False)
+    filter: var[str] = var("", init=False)
+    """A filter set from the command palette, ANDed with the query (``tag:rl``, ``is:starred``)."""
+    results: var[SearchResults | None] = var(None)
+    """The first page of the current search (None until it lands)."""
+    error: var[str] = var("")
+    """Why the typed query cannot run (shown in the status line)."""
+    context: var[str] = var("")
+    """Set while a fixed list (related papers, a jumped-to paper) replaces the search."""
+
+    @dataclass
+    class SearchDone(Message):
+        generation: int
+        results: SearchResults
+        keep_paper: str | None
+
+    @dataclass
+    class SearchPartial(Message):
+        """The best hits so far of a search still running."""
+
+        generation: int
+        results: SearchResults
+
+        def can_replace(self, message: Message) -> bool:
+            # Only the newest best-so-far matters: drop a queued older one.
+            return isinstance(message, SearchingScreen.SearchPartial)
+
+    @dataclass
+    class SearchFailed(Message):
+        generation: int
+        error: str
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int
+        results: SearchResults
+
+    @dataclass
+    class FixedList(Message):
+        """Papers to show instead of the search, e.g. related papers."""
+
+        papers: list[Paper]
+        label: str
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.engine = EngineThread()
+        self._generation = 0
+        """The search whose rows are shown."""
+        self._latest = 0
+        """The newest search asked for (results of older ones are dropped)."""
+        self._search_args: tuple[str, str] = ("", "relevance")
+        self._saved: tuple[RowSource, int] | None = None
+
+    @property
+    def result_list(self) -> ResultList:
+        return self.query_one(ResultList)
+
+    def on_unmount(self) -> None:
+        self.engine.shutdown()
+
+    def watch_search_text(self) -> None:
+        self.search()
+
+    def watch_filter(self) -> None:
+        self.refresh_bindings()
+        self.search()
+
+    def watch_sort(self) -> None:
+        self.search(keep_paper=self.result_list.highlighted.id if self.result_list.highlighted else None)
+
+    def watch_context(self) -> None:
+        self.refresh_bindings()
+
+    def search(self, keep_paper: str | None = None) -> None:
+        """Start the search for the current query, filter and sort (replacing any running one)."""
+        self._latest += 1
+        text = " ".join(part for part in (self.filter, self.search_text.strip()) if part)
+        self._search_args = (text, self.sort)
+        self.run_search(text, self.sort, self._latest, keep_paper)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, text: str, sort: str, generation: int, keep_paper: str | None) -> None:
+        worker = get_current_worker()
+
+        def wanted() -> bool:
+            return not worker.is_cancelled
+
+        def partial(results: SearchResults) -> None:
+            if wanted():
+                self.post_message(self.SearchPartial(generation, results))
+
+        try:
+            results = self.engine.call(
+                lambda: self.library.search(
+                    text,
+                    sort=sort,  # type: ignore[arg-type]
+                    limit=PAGE_SIZE,
+                    typing=True,
+                    cancelled=lambda: not wanted(),
+                    partial=partial,
+                ),
+                wanted=wanted,
+            )
+        except (Skipped, SearchCancelled):
+            return
+        except QueryError as error:
+            if not worker.is_cancelled:
+                self.post_message(self.SearchFailed(generation, str(error)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.SearchDone(generation, results, keep_paper))
+
+    @on(SearchDone)
+    def show_results(self, message: SearchDone) -> None:
+        if message.generation != self._latest:
+            return  # a newer search is on its way
+        self._generation = message.generation
+        self._saved = None
+        self.context = ""
+        self.error = ""
+        self.results = message.results
+        keep_paper = message.keep_paper
+        shown = self.result_list.source
+        if shown.generation == message.generation and self.result_list.cursor and self.result_list.highlighted:
+            keep_paper = self.result_list.highlighted.id  # moved while the best-so-far was shown
+        source = RowSource.from_results(message.results, message.generation)
+        row = source.row_of(keep_paper) if keep_paper else None
+        self.result_list.show(source, cursor=row or 0)
+
+    @on(SearchPartial)
+    def show_partial_results(self, message: SearchPartial) -> None:
+        if message.generation != self._latest:
+            return
+        self.results = message.results
+        self.error = ""
+        shown = self.result_list.source
+        # Once the user moves in the rows of this search, keep their paper under the cursor.
+        keep = self.result_list.highlighted if shown.generation == message.generation else None
+        source = RowSource.from_results(message.results, message.generation)
+        row = source.row_of(keep.id) if keep is not None and self.result_list.cursor else None
+        self.result_list.show(source, cursor=row or 0)
+
+    @on(SearchFailed)
+    def show_query_error(self, message: SearchFailed) -> None:
+        if message.generation == self._latest:
+            self.error = message.error
+
+    @on(ResultList.PageWanted)
+    def fetch_page(self, message: ResultList.PageWanted) -> None:
+        if message.generation == self._generation and not self.context:
+            self.load_page(*self._search_args, message.generation, message.offset)
+
+    @work(thread=True, group="pages", exit_on_error=False)
+    def load_page(self, text: str, sort: str, generation: int, offset: int) -> None:
+        try:
+            results = self.engine.call(
+                lambda: self.library.search(
+                    text,
+                    sort=sort,  # type: ignore[arg-type]
+                    limit=PAGE_SIZE,
+                    offset=offset,
+                    typing=True,
+                    cancelled=lambda: generation != self._generation,
+                ),
+                wanted=lambda: generation == self._generation,
+            )
+        except (Skipped, SearchCancelled, QueryError):
+            return
+        self.post_message(self.PageLoaded(generation, results))
+
+    @on(PageLoaded)
+    def add_page(self, message: PageLoaded) -> None:
+        self.result_list.add_page(message.generation, message.results.offset, message.results.hits)
+
+    @on(FixedList)
+    def show_fixed_list(self, message: FixedList) -> None:
+        """Show papers instead of the search until esc (the search and its cursor are kept)."""
+        self.workers.cancel_group(self, "search")
+        if self._saved is None:
+            self._saved = (self.result_list.source, self.result_list.cursor)
+        self._latest += 1
+        self._generation = self._latest
+        self.context = message.label
+        self.result_list.show(RowSource.from_papers(message.papers, self._generation))
+        self.set_focus(self.result_list)
+
+    def restore_search(self) -> None:
+        source, cursor = self._saved or (RowSource(), 0)
+        self._saved = None
+        self.context = ""
+        self._generation = source.generation
+        self.result_list.show(source, cursor=cursor)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures surface: a notification, never a crash."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                f"{type(error).__name__}: {error}", title="Something went wrong", severity="error", markup=False
+            )
