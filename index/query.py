@@ -29,8 +29,11 @@ MAX_NESTING = 16
 MAX_PREFIX_TERMS = 48
 """A prefix matches at most this many words (the most frequent): ``a*`` over 100k
 abstracts would otherwise expand to tens of thousands of terms."""
-MIN_TYPING_PREFIX = 2
-"""The word being typed matches as a prefix only from this many characters on."""
+MIN_TYPING_PREFIX = 3
+"""The word being typed matches as a prefix only from this many characters on: "mo"
+stands for hundreds of words, and at 100k papers their union takes Whoosh seconds to
+score (measured: 9 s for "learning mo") while telling the reader almost nothing yet.
+Shorter words still match whole ("rl", "3d")."""
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DATE_VALUE = r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
@@ -166,6 +169,9 @@ class QueryParser:
         except Exception as error:  # Whoosh raises many kinds; the user needs one message
             raise QueryError(f"cannot read query {text!r}: {error}") from None
         if parsed is wq.NullQuery and typing and cleaned[-1:].isalnum():
+            if len(cleaned.split()[-1]) < MIN_TYPING_PREFIX:
+                # One or two letters and nothing else yet ("l"): keep listing the library.
+                return ParsedQuery(text, wq.Every(), frozenset(), (), is_everything=True)
             # Only stop words so far ("the"): while typing, the last one is a prefix.
             parsed = self._parser.parse(rewritten + "*")
         if parsed is wq.NullQuery:

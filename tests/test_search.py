@@ -98,6 +98,10 @@ def test_typing_matches_the_last_word_as_a_prefix(lib):
     typed = lib.search("reinforcement learnin", typing=True)
     assert typed.total == lib.search("reinforcement learning").total > 100
     assert lib.search("the", typing=True).total > 0  # a stop word being typed is a prefix
+    # A first letter or two lists the library (as many hits as matching "l*" in Whoosh,
+    # but instant); a two-letter word after others matches whole.
+    assert lib.search("l", typing=True).total == lib.count()
+    assert lib.search("offline rl", typing=True).total == lib.search("offline rl").total > 0
 
 
 def test_highlights_are_spans_on_the_original_text(lib):
@@ -215,6 +219,44 @@ def test_a_superseded_search_stops(lib):
     with pytest.raises(SearchCancelled):
         lib.search("learning", cancelled=cancelled)  # ~600 matches: the flag is looked at twice
     assert lib.search("learning", cancelled=lambda: False).total > 512
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_a_long_search_reports_its_best_hits_so_far(lib, monkeypatch, sort):
+    import index.collecting
+
+    # Report at every look (a long search at 100k reports after 25 ms, then every 250 ms).
+    monkeypatch.setattr(index.collecting, "CHECK_EVERY", 100)
+    monkeypatch.setattr(index.collecting, "FIRST_PROGRESS", 0.0)
+    monkeypatch.setattr(index.collecting, "PROGRESS_EVERY", 0.0)
+    reports = []
+    final = lib.search("learning", sort=sort, limit=20, partial=reports.append)
+    matching = {hit.paper.id for hit in lib.search("learning", sort=sort, limit=final.total).hits}
+
+    assert len(reports) >= 5  # ~600 matches, a look every 100 (in each segment)
+    assert [r.complete for r in reports] == [False] * len(reports) and final.complete
+    counts = [r.total for r in reports]
+    assert counts == sorted(counts) and counts[-1] < final.total
+    for report in reports:
+        assert 0 < len(report.hits) <= 20
+        assert {hit.paper.id for hit in report.hits} <= matching
+    if sort == "date":
+        for report in reports:
+            dates = [hit.paper.date or "" for hit in report.hits]
+            assert dates == sorted(dates, reverse=True)
+    if sort == "relevance":
+        for report in reports:
+            scores = [hit.score for hit in report.hits]
+            assert scores == sorted(scores, reverse=True)
+            # The best of all matches is at least as good as the best of the first few.
+            assert final.hits[0].score >= scores[0]
+    assert lib.search("learning", sort=sort, limit=20).hits == final.hits  # cached, same answer
+
+
+def test_a_search_under_a_page_long_reports_nothing(lib):
+    reports = []
+    lib.search("bottleneck", partial=reports.append)
+    assert reports == []
 
 
 def test_repeated_searches_come_from_the_cache_until_marks_change(built_home):
