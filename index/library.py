@@ -27,7 +27,7 @@ from whoosh.searching import Searcher
 from index.collecting import BestSoFar, GuardedCollector, SearchCancelled, counting_collector
 from index.column_filters import lift_ranges
 from index.highlight import Span, find_spans
-from index.listing import list_by_column
+from index.listing import list_by_column, read_numeric_column
 from index.locations import Locations, locations
 from index.paper import Paper
 from index.query import MarksIndex, ParsedQuery, QueryError, QueryParser, cap_prefixes, resolve_marks
@@ -242,7 +242,7 @@ class Library:
         key = (self._generation, name)
         values = self._columns.get(key)
         if values is None:
-            values = list(self._searcher().reader().column_reader(name, translate=False))
+            values = read_numeric_column(self._searcher().reader(), name)
             self._columns = {key: values, **{k: v for k, v in self._columns.items() if k[0] == self._generation}}
         return values
 

@@ -6,7 +6,10 @@ what it bought, measured with ``tests/bench/run.py``.
 
 from __future__ import annotations
 
+import io
+
 from whoosh.codec import whoosh3
+from whoosh.filedb import structfile
 
 _applied = False
 
@@ -25,10 +28,52 @@ def _cached_reader(self, fieldname, column):
         return reader
 
 
+class _ViewReader(io.RawIOBase):
+    """A read-only file over a memoryview that copies only what is read."""
+
+    def __init__(self, view: memoryview):
+        super().__init__()
+        self._view = view
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = max(0, min(len(buffer), len(self._view) - self._pos))
+        buffer[:count] = self._view[self._pos : self._pos + count]
+        self._pos += count
+        return count
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._view)}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+
+def _buffer_file_init(self, buf, name=None, onclose=None):
+    # Whoosh wraps each part of a memory-mapped segment in BytesIO(buf), which copies
+    # the whole part (the stored fields of 50k papers: ~60 ms) every time a reader opens
+    # one. At 100k papers, opening the library and its first listing spent 1.4 s there.
+    self._buf = buf
+    self._name = name
+    self.file = io.BufferedReader(_ViewReader(buf))
+    self.onclose = onclose
+    self.is_real = False
+    self.is_closed = False
+
+
 def apply() -> None:
     """Install the fixes (idempotent)."""
     global _applied
     if _applied:
         return
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
+    structfile.BufferFile.__init__ = _buffer_file_init
     _applied = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run_papers
+from conftest import ROOT, run_papers
 
 JSON_FIELDS = {
     "id",
@@ -107,8 +107,6 @@ def test_reader_refuses_without_a_terminal(built_home, command):
 def test_pipe_closed_early_is_not_an_error(built_home):
     import subprocess
     import sys
-
-    from conftest import ROOT
 
     shell = f"{sys.executable} -m tui.cli search learning --limit 200 | head -1"
     result = subprocess.run(shell, shell=True, capture_output=True, text=True, cwd=ROOT)

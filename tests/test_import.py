@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import FIXTURES, run_papers
+from conftest import FIXTURES, ROOT, run_papers
 
 from index.jsonsources import parse_json
 
@@ -192,7 +192,6 @@ def test_ctrl_c_during_a_big_import_leaves_the_library_as_it_was(built_home, tmp
     import time
 
     from bench.make_corpus import write_corpus
-    from conftest import ROOT
 
     from index.indexing import PARALLEL_MIN
 

@@ -313,3 +313,38 @@ def test_listing_pages_match_whoosh_sorting(lib, sort):
     pages = [lib.search("", sort=sort, limit=100, offset=offset) for offset in range(0, 800, 100)]
     assert [hit.paper.id for page in pages for hit in page.hits] == expected
     assert [hit.rank for hit in pages[3].hits] == list(range(300, 400))
+
+
+def test_sort_columns_read_in_bulk_match_whoosh_values(built_home):
+    """The listing reads date/upvote columns in one slice per segment; values and
+    docnums must match Whoosh's own reader, also for a second segment whose last
+    papers have neither date nor upvotes (the stored defaults are then never written)."""
+    from datetime import date as day
+
+    from index.listing import read_numeric_column
+    from index.paper import Paper
+    from index.search_index import IndexStore
+
+    locs = locations(built_home)
+    store = IndexStore(locs)
+    store.ensure()
+    with store.lock():
+        store.add_papers(
+            [
+                Paper.new("A dated paper added later", abstract="words", date=day(2020, 1, 2), upvotes=4),
+                Paper.new("An undated paper added later", abstract="words"),
+                Paper.new("Another undated paper", abstract="words"),
+            ]
+        )
+    library = Library.open(locs)
+    reader = library._searcher().reader()
+    assert len(list(reader.leaf_readers())) == 2
+    for column in ("date_key", "votes_key"):
+        fast = read_numeric_column(reader, column)
+        assert fast == list(reader.column_reader(column, translate=False))
+        assert len(fast) == reader.doc_count_all()
+        assert fast[-2:] == [0, 0] if column == "date_key" else fast[-2:] == [-1, -1]
+    newest = library.search("", limit=3).hits
+    assert newest[0].paper.date is not None and newest[0].paper.title != "A dated paper added later"
+    assert library.search("", sort="upvotes", limit=800).hits[-1].paper.upvotes is None
+    library.close()
