@@ -42,6 +42,8 @@ CACHE_SIZE = 256
 """Recent searches kept: backspacing or re-running a query is then free."""
 FEW_HITS = 3
 """Below this many hits a did-you-mean suggestion is worth computing."""
+BEST_SO_FAR_HITS = 100
+"""Hits in a best-so-far report: a tall terminal's screenful (each costs a stored-fields read)."""
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,9 @@ class Library:
             sortedby = sorting.FieldFacet("date_key", reverse=True)
         elif sort == "upvotes":
             sortedby = sorting.FieldFacet("votes_key", reverse=True)
-        collector = GuardedCollector(counting_collector(offset + limit, sortedby), ranges, cancelled, progress, limit)
+        collector = GuardedCollector(
+            counting_collector(offset + limit, sortedby), ranges, cancelled, progress, min(limit, BEST_SO_FAR_HITS)
+        )
         searcher.search_with_collector(q, collector)
         results = collector.results()
         hits = []

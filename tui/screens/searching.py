@@ -11,6 +11,7 @@ replace the search until esc, which brings back the search and its cursor.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from textual import on, work
@@ -24,6 +25,9 @@ from index.paper import Paper
 from tui.screens.engine import EngineThread, Skipped
 from tui.widgets.result_list import ResultList
 from tui.widgets.rows import PAGE_SIZE, RowSource
+
+PAINT_PAUSE = 0.02
+"""Seconds a long search pauses after handing over its best hits so far (~a frame)."""
 
 
 class SearchingScreen(Screen):
@@ -123,6 +127,9 @@ class SearchingScreen(Screen):
         def partial(results: SearchResults) -> None:
             if wanted():
                 self.post_message(self.SearchPartial(generation, results))
+                # Called on the engine thread, which holds the GIL while it scores: step
+                # aside so the UI thread paints these rows now, not at half speed.
+                time.sleep(PAINT_PAUSE)
 
         try:
             results = self.engine.call(

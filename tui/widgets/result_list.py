@@ -101,6 +101,8 @@ class ResultList(ScrollView, can_focus=True):
         self.cursor = 0
         self._requested: set[int] = set()
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        self._styles: dict[tuple[bool, bool], RowStyles] = {}
+        """Row styles by (cursor row, focused), computed once per theme."""
         self._announced: tuple[str | None, int] | None = None
 
     # -- data from the screen ---------------------------------------------------
@@ -207,6 +209,7 @@ class ResultList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()  # theme or focus style changed: cached colours are stale
+        self._styles.clear()
 
     # -- rendering ---------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -233,19 +236,27 @@ class ResultList(ScrollView, can_focus=True):
         full = self.get_component_rich_style(component)
         return self.get_component_rich_style(component, partial=True) + Style(color=full.color)
 
+    def _row_styles(self, cursor: bool) -> RowStyles:
+        key = (cursor, self.has_focus)
+        styles = self._styles.get(key)
+        if styles is None:
+            base = self.rich_style
+            if cursor:
+                base = base + self.get_component_rich_style("result-list--cursor")
+            styles = RowStyles(
+                base=base,
+                match=self.foreground_style("result-list--match"),
+                star=self.foreground_style("result-list--star"),
+                unread=self.foreground_style("result-list--unread"),
+                meta=self.foreground_style("result-list--meta"),
+                tag=self.foreground_style("result-list--tag"),
+            )
+            self._styles[key] = styles
+        return styles
+
     def _render_row(self, row: int, width: int) -> Strip:
         hit = self.source.hit(row)
-        base = self.rich_style
-        if row == self.cursor:
-            base = base + self.get_component_rich_style("result-list--cursor")
-        styles = RowStyles(
-            base=base,
-            match=self.foreground_style("result-list--match"),
-            star=self.foreground_style("result-list--star"),
-            unread=self.foreground_style("result-list--unread"),
-            meta=self.foreground_style("result-list--meta"),
-            tag=self.foreground_style("result-list--tag"),
-        )
+        styles = self._row_styles(row == self.cursor)
         spans = []
         marks = EMPTY
         if hit is not None:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.reactive import var
-from textual.widgets import Static
+from textual.widget import Widget
 
 from index.library import SearchResults
 
 
-class StatusLine(Static):
-    """One line under the panes; the screen binds its fields to its own state."""
+class StatusLine(Widget):
+    """One line under the panes; the screen binds its fields to its own state.
+
+    A plain widget with ``render()`` rather than a ``Static``: its size never changes, and
+    ``Static.update`` asks for a layout of the whole screen, which made every keystroke
+    repaint every widget.
+    """
 
     DEFAULT_CSS = """
     StatusLine {
@@ -49,7 +54,10 @@ class StatusLine(Static):
 
     def redraw(self) -> None:
         self.set_class(bool(self.error), "-error")
-        self.update(self.describe())
+        self.refresh()
+
+    def render(self) -> Text:
+        return self.describe()
 
     def describe(self) -> Text:
         if self.error:

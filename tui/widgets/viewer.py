@@ -39,26 +39,35 @@ class PaperViewer(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(id="paper-text")
 
+    _redraw_pending = False
+
     def on_mount(self) -> None:
         self.redraw()
 
     def watch_paper(self, old: Paper | None, new: Paper | None) -> None:
         if old is None or new is None or old.id != new.id:
             self.scroll_home(animate=False)
-        self.redraw()
+        self.schedule_redraw()
 
     def watch_marks(self) -> None:
-        self.redraw()
+        self.schedule_redraw()
 
     def watch_results(self) -> None:
-        self.redraw()
+        self.schedule_redraw()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self.is_mounted:
             self.redraw()
 
+    def schedule_redraw(self) -> None:
+        """Redraw once after the current message: a new search changes all three vars at once."""
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self.call_next(self.redraw)
+
     def redraw(self) -> None:
+        self._redraw_pending = False
         if not self.is_mounted:
             return
         styles = PaperStyles(
