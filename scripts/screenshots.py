@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -77,10 +78,18 @@ async def main() -> None:
     await capture("help-120x40", (120, 40), ("question_mark",))
 
 
+DEMO_HOME = Path(tempfile.gettempdir()) / "papers-demo"
+"""A fixed throwaway home: the help screen shows the config path, and it should not
+change from one run to the next."""
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="papers-screenshots-") as home:
-        os.environ["PAPERS_HOME"] = home
-        os.environ["PAPERS_CLIPBOARD"] = "off"
+    shutil.rmtree(DEMO_HOME, ignore_errors=True)
+    os.environ["PAPERS_HOME"] = str(DEMO_HOME)
+    os.environ["PAPERS_CLIPBOARD"] = "off"
+    try:
         add_marks()
         asyncio.run(main())
+    finally:
+        shutil.rmtree(DEMO_HOME, ignore_errors=True)

@@ -27,7 +27,7 @@ class PapersApp(App[int]):
     def __init__(self, locs: Locations | None = None) -> None:
         super().__init__()
         self.locs = locs or locations()
-        self.user_keymap, self.keymap_problems = load_keymap(self.locs.config_file)
+        self.user_keymap, self.keymap_problems = load_keymap(self.locs.config_file, binding_ids())
         """Binding id -> keys from ``[keymap]`` in config.toml (shown in the help screen)."""
 
     def on_mount(self) -> None:
@@ -67,6 +67,19 @@ class PapersApp(App[int]):
     def say(self, message: str, title: str) -> None:
         """A notification of user data (titles, URLs): never parsed as markup."""
         self.notify(message, title=title, timeout=5, markup=False)
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a keymap may name (a typo in config.toml gets a warning)."""
+    from tui.screens.help import HelpScreen
+    from tui.screens.links import LinksPicker
+    from tui.screens.main import MainScreen
+    from tui.screens.note_editor import NoteEditor
+    from tui.screens.tag_editor import TagEditor
+    from tui.widgets.result_list import ResultList
+
+    owners = [PapersApp, LoadingScreen, MainScreen, ResultList, TagEditor, NoteEditor, LinksPicker, HelpScreen]
+    return {binding.id for owner in owners for binding in owner.BINDINGS if isinstance(binding, Binding) and binding.id}
 
 
 class _OnUiThread:

@@ -148,6 +148,20 @@ def test_keymap_from_config_overrides_keys(locs):
     asyncio.run(scenario())
 
 
+def test_a_misspelt_binding_id_in_the_keymap_is_reported(locs):
+    locs.data_dir.mkdir(parents=True, exist_ok=True)
+    locs.config_file.write_text('[keymap]\nstar-papers = "x"\ncopy-link = "c"\n')
+
+    async def scenario():
+        async with reader() as (app, pilot, screen):
+            warnings = [n.message for n in app._notifications]
+            assert any("star-papers" in message for message in warnings)
+            assert not any("copy-link" in message for message in warnings)
+            assert app.user_keymap == {"copy-link": "c"}
+
+    asyncio.run(scenario())
+
+
 def test_broken_config_warns_and_keeps_default_keys(locs):
     locs.data_dir.mkdir(parents=True, exist_ok=True)
     locs.config_file.write_text("[keymap\n")

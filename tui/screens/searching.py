@@ -12,6 +12,7 @@ replace the search until esc, which brings back the search and its cursor.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on, work
@@ -132,17 +133,7 @@ class SearchingScreen(Screen):
                 time.sleep(PAINT_PAUSE)
 
         try:
-            results = self.engine.call(
-                lambda: self.library.search(
-                    text,
-                    sort=sort,  # type: ignore[arg-type]
-                    limit=PAGE_SIZE,
-                    typing=True,
-                    cancelled=lambda: not wanted(),
-                    partial=partial,
-                ),
-                wanted=wanted,
-            )
+            results = self.search_on_engine(text, sort, 0, wanted, partial)
         except (Skipped, SearchCancelled):
             return
         except QueryError as error:
@@ -151,6 +142,32 @@ class SearchingScreen(Screen):
             return
         if not worker.is_cancelled:
             self.post_message(self.SearchDone(generation, results, keep_paper))
+
+    def search_on_engine(
+        self,
+        text: str,
+        sort: str,
+        offset: int,
+        wanted: Callable[[], bool],
+        partial: Callable[[SearchResults], None] | None = None,
+    ) -> SearchResults:
+        """One page of a search, run on the engine thread (from a worker thread).
+
+        Skipped if no longer ``wanted`` when its turn comes, stopped mid-match if it
+        stops being wanted (raises :class:`Skipped` or :class:`SearchCancelled`).
+        """
+        return self.engine.call(
+            lambda: self.library.search(
+                text,
+                sort=sort,  # type: ignore[arg-type]
+                limit=PAGE_SIZE,
+                offset=offset,
+                typing=True,
+                cancelled=lambda: not wanted(),
+                partial=partial,
+            ),
+            wanted=wanted,
+        )
 
     @on(SearchDone)
     def show_results(self, message: SearchDone) -> None:
@@ -195,17 +212,7 @@ class SearchingScreen(Screen):
     @work(thread=True, group="pages", exit_on_error=False)
     def load_page(self, text: str, sort: str, generation: int, offset: int) -> None:
         try:
-            results = self.engine.call(
-                lambda: self.library.search(
-                    text,
-                    sort=sort,  # type: ignore[arg-type]
-                    limit=PAGE_SIZE,
-                    offset=offset,
-                    typing=True,
-                    cancelled=lambda: generation != self._generation,
-                ),
-                wanted=lambda: generation == self._generation,
-            )
+            results = self.search_on_engine(text, sort, offset, lambda: generation == self._generation)
         except (Skipped, SearchCancelled, QueryError):
             return
         self.post_message(self.PageLoaded(generation, results))
