@@ -178,13 +178,7 @@ class SearchingScreen(Screen):
         self.context = ""
         self.error = ""
         self.results = message.results
-        keep_paper = message.keep_paper
-        shown = self.result_list.source
-        if shown.generation == message.generation and self.result_list.cursor and self.result_list.highlighted:
-            keep_paper = self.result_list.highlighted.id  # moved while the best-so-far was shown
-        source = RowSource.from_results(message.results, message.generation)
-        row = source.row_of(keep_paper) if keep_paper else None
-        self.result_list.show(source, cursor=row or 0)
+        self.show_rows(message.results, message.generation, message.keep_paper)
 
     @on(SearchPartial)
     def show_partial_results(self, message: SearchPartial) -> None:
@@ -192,12 +186,21 @@ class SearchingScreen(Screen):
             return
         self.results = message.results
         self.error = ""
-        shown = self.result_list.source
-        # Once the user moves in the rows of this search, keep their paper under the cursor.
-        keep = self.result_list.highlighted if shown.generation == message.generation else None
-        source = RowSource.from_results(message.results, message.generation)
-        row = source.row_of(keep.id) if keep is not None and self.result_list.cursor else None
-        self.result_list.show(source, cursor=row or 0)
+        self.show_rows(message.results, message.generation)
+
+    def show_rows(self, results: SearchResults, generation: int, keep_paper: str | None = None) -> None:
+        """Show a search's rows with the cursor on ``keep_paper`` (else the top).
+
+        Once the user has moved in an earlier answer of the same search (its best hits
+        so far), the paper they moved to stays under the cursor instead.
+        """
+        listing = self.result_list
+        moved_to = listing.highlighted if listing.source.generation == generation and listing.cursor else None
+        if moved_to is not None:
+            keep_paper = moved_to.id
+        source = RowSource.from_results(results, generation)
+        row = source.row_of(keep_paper) if keep_paper else None
+        listing.show(source, cursor=row or 0)
 
     @on(SearchFailed)
     def show_query_error(self, message: SearchFailed) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -22,6 +21,7 @@ from textual.strip import Strip
 from index.marks import EMPTY, Marks
 from index.paper import Paper
 from tui.widgets.rows import PAGE_SIZE, RowSource, RowStyles, render_row
+from tui.widgets.styling import foreground_style
 
 LOOKAHEAD = 50
 """Fetch the next page when the cursor comes this close to the end of the loaded rows."""
@@ -227,15 +227,6 @@ class ResultList(ScrollView, can_focus=True):
                 self._want_rows_near(row)
         return strip
 
-    def foreground_style(self, component: str) -> Style:
-        """A component's colour and text style without its background, so the cursor row keeps its own.
-
-        The full style has colours like ``$text-muted`` blended with the background;
-        the partial one has the text style (bold, underline) as set in CSS.
-        """
-        full = self.get_component_rich_style(component)
-        return self.get_component_rich_style(component, partial=True) + Style(color=full.color)
-
     def _row_styles(self, cursor: bool) -> RowStyles:
         key = (cursor, self.has_focus)
         styles = self._styles.get(key)
@@ -245,11 +236,11 @@ class ResultList(ScrollView, can_focus=True):
                 base = base + self.get_component_rich_style("result-list--cursor")
             styles = RowStyles(
                 base=base,
-                match=self.foreground_style("result-list--match"),
-                star=self.foreground_style("result-list--star"),
-                unread=self.foreground_style("result-list--unread"),
-                meta=self.foreground_style("result-list--meta"),
-                tag=self.foreground_style("result-list--tag"),
+                match=foreground_style(self, "result-list--match"),
+                star=foreground_style(self, "result-list--star"),
+                unread=foreground_style(self, "result-list--unread"),
+                meta=foreground_style(self, "result-list--meta"),
+                tag=foreground_style(self, "result-list--tag"),
             )
             self._styles[key] = styles
         return styles

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.reactive import var
@@ -12,6 +11,7 @@ from index.library import SearchResults
 from index.marks import EMPTY, Marks
 from index.paper import Paper
 from tui.widgets.paper_text import PaperStyles, paper_text
+from tui.widgets.styling import foreground_style
 
 
 class PaperViewer(VerticalScroll, can_focus=True):
@@ -71,17 +71,12 @@ class PaperViewer(VerticalScroll, can_focus=True):
         if not self.is_mounted:
             return
         styles = PaperStyles(
-            title=self.foreground_style("viewer--title"),
-            match=self.foreground_style("viewer--match"),
-            meta=self.foreground_style("viewer--meta"),
-            tag=self.foreground_style("viewer--tag"),
+            title=foreground_style(self, "viewer--title"),
+            match=foreground_style(self, "viewer--match"),
+            meta=foreground_style(self, "viewer--meta"),
+            tag=foreground_style(self, "viewer--tag"),
         )
         self.query_one("#paper-text", Static).update(paper_text(self.paper, self.marks, self.results, styles))
-
-    def foreground_style(self, component: str) -> Style:
-        """A component's text style with its colour blended like Textual does (``$text-muted`` is translucent)."""
-        full = self.get_component_rich_style(component)
-        return self.get_component_rich_style(component, partial=True) + Style(color=full.color)
 
     @property
     def text(self) -> str:
