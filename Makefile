@@ -1,31 +1,39 @@
 # Two commands set everything up on a fresh machine: `make run` and `make test`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run test lint screenshots bench clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
-	touch $(STAMP)
 
-run: $(STAMP)  ## open the reader on the bundled corpus
+# The reader alone: no test tools.
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(RUN_STAMP) $@
+
+run: $(RUN_STAMP)  ## open the reader on the bundled corpus
 	$(VENV)/bin/papers
 
-test: $(STAMP)  ## the whole suite (what CI runs)
-	$(VENV)/bin/pytest -n 2 -q
+test: $(TEST_STAMP)  ## the whole suite (what CI runs)
+	$(VENV)/bin/pytest -n 4 -q
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check index tui tests scripts
 	$(VENV)/bin/ruff format --check index tui tests scripts
 	$(VENV)/bin/mypy
 
-screenshots: $(STAMP)  ## real SVG captures of the reader into screenshots/
+screenshots: $(TEST_STAMP)  ## real SVG captures of the reader into screenshots/
 	$(PY) scripts/screenshots.py
 
-bench: $(STAMP)  ## performance figures (not part of `make test`)
+bench: $(TEST_STAMP)  ## performance figures (not part of `make test`)
 	$(PY) tests/bench/run.py
 
 clean:

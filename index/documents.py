@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from index.paper import Paper
 
 
-def paper_document(paper: Paper) -> dict[str, Any]:
-    """The Whoosh document of a paper (``data`` holds the whole paper as JSON)."""
+def paper_document(paper: Paper, aliases: Iterable[str] | None = None) -> dict[str, Any]:
+    """The Whoosh document of a paper (``data`` holds the whole paper as JSON).
+
+    ``aliases`` are the title ids of its other records (a retitled arXiv paper), so
+    that marks made under an older id still find it.
+    """
     doc: dict[str, Any] = {
         "id": paper.id,
         "title": paper.title,
         "abstract": paper.abstract,
         "data": json.dumps(paper.to_dict(), ensure_ascii=False),
     }
+    aliases = sorted(set(aliases or ()) - {paper.id})
+    if aliases:
+        doc["alias"] = " ".join(aliases)
     if paper.arxiv_id:
         doc["arxiv"] = paper.arxiv_id
     if paper.org:
@@ -32,3 +40,8 @@ def paper_document(paper: Paper) -> dict[str, Any]:
         doc["upvotes"] = paper.upvotes
         doc["votes_key"] = paper.upvotes
     return doc
+
+
+def stored_paper(fields: Mapping[str, Any]) -> Paper:
+    """The paper of a document's stored fields."""
+    return Paper.from_dict(json.loads(fields["data"]))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from typing import Any
 
 from index.marks import Marks
 from index.paper import Paper
+from index.safe_text import json_safe, spreadsheet_safe, terminal_safe
 
 FORMATS = ("bibtex", "markdown", "json", "csv")
 CSV_COLUMNS = ("id", "title", "date", "authors", "org", "upvotes", "url", "starred", "tags", "note", "abstract")
@@ -50,14 +50,17 @@ def export_papers(papers: list[Paper], marks: Callable[[str], Marks], fmt: str, 
     Markdown and CSV always show stars, tags and notes; JSON carries them only with
     ``with_marks`` (an export meant for sharing should not leak a private note).
     """
+    # Exports are read in terminals (``papers export | less``) and text editors: control
+    # characters from third-party text are shown, not sent. JSON escapes them instead,
+    # so it stays exactly the data.
     if fmt == "bibtex":
-        return to_bibtex(papers, marks)
+        return terminal_safe(to_bibtex(papers, marks), multiline=True)
     if fmt == "markdown":
-        return to_markdown(papers, marks)
+        return terminal_safe(to_markdown(papers, marks), multiline=True)
     if fmt == "json":
         return to_json(papers, marks, with_marks)
     if fmt == "csv":
-        return to_csv(papers, marks)
+        return terminal_safe(to_csv(papers, marks), multiline=True)
     raise ValueError(f"unknown export format {fmt!r} (choose one of {', '.join(FORMATS)})")
 
 
@@ -276,16 +279,17 @@ def to_json(papers: list[Paper], marks: Callable[[str], Marks], with_marks: bool
         "count": len(records),
         "papers": records,
     }
-    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    return json_safe(document, indent=1) + "\n"
 
 
 # -- CSV -----------------------------------------------------------------------------
 
 
 def to_csv(papers: list[Paper], marks: Callable[[str], Marks]) -> str:
-    """One row per paper under :data:`CSV_COLUMNS`; lists are joined with ``"; "``."""
+    """One row per paper under :data:`CSV_COLUMNS`; lists are joined with ``"; "``; no cell can
+    start a spreadsheet formula."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for paper in papers:
         mark = marks(paper.id)
@@ -293,19 +297,18 @@ def to_csv(papers: list[Paper], marks: Callable[[str], Marks]) -> str:
             authors = "; ".join(paper.author_names)
         else:
             authors = f"{paper.author_count} authors" if paper.author_count else ""
-        writer.writerow(
-            [
-                paper.id,
-                paper.title,
-                paper.date.isoformat() if paper.date else "",
-                authors,
-                paper.org or "",
-                "" if paper.upvotes is None else paper.upvotes,
-                paper.primary_link,
-                "yes" if mark.starred else "",
-                "; ".join(mark.tags),
-                mark.note,
-                paper.abstract,
-            ]
-        )
+        row: list[str | int] = [
+            paper.id,
+            paper.title,
+            paper.date.isoformat() if paper.date else "",
+            authors,
+            paper.org or "",
+            "" if paper.upvotes is None else paper.upvotes,
+            paper.primary_link,
+            "yes" if mark.starred else "",
+            "; ".join(mark.tags),
+            mark.note,
+            paper.abstract,
+        ]
+        writer.writerow([spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row])
     return buffer.getvalue()

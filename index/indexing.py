@@ -14,17 +14,17 @@ slow across segments), so they are left unmerged.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from index.documents import paper_document
+from index.documents import paper_document, stored_paper
+from index.identity import Identities, Known
 from index.paper import Paper
 
 Progress = Callable[[int, int], None]
@@ -36,12 +36,22 @@ WRITER_MEMORY_MB = 128
 
 
 @dataclass
-class WriteReport:
-    """What a write did: papers added, records merged into existing papers, records read."""
+class SourceCounts:
+    """What one source's records did: new papers, records merged into a paper, records read."""
 
     added: int = 0
     merged: int = 0
     records: int = 0
+
+
+@dataclass
+class WriteReport:
+    """What a write did, in all and per source (in the order the sources were given)."""
+
+    added: int = 0
+    merged: int = 0
+    records: int = 0
+    per_source: list[SourceCounts] = field(default_factory=list)
 
 
 def _writer(ix: Index, expected: int):
@@ -81,17 +91,21 @@ class _ParentTakesCtrlC:
             raise KeyboardInterrupt
 
 
-def _scan(sources: list[Iterable[Paper]], known: Callable[[str], bool]) -> tuple[int, set[str]]:
-    """Pass 1: count records and find ids that must be merged (repeated or known)."""
+def _scan(
+    sources: list[Iterable[Paper]], identities: Identities, in_index: Callable[[str], bool]
+) -> tuple[int, set[str]]:
+    """Pass 1: count records, give each its paper id, and find papers that need merging
+    (several records, or already in the index)."""
     records = 0
     seen: set[str] = set()
     held: set[str] = set()
     for papers in sources:
         for paper in papers:
             records += 1
-            if paper.id in seen or known(paper.id):
-                held.add(paper.id)
-            seen.add(paper.id)
+            paper_id = identities.resolve(paper)
+            if paper_id in seen or in_index(paper_id):
+                held.add(paper_id)
+            seen.add(paper_id)
     return records, held
 
 
@@ -101,20 +115,16 @@ def write_papers(
     progress: Progress | None = None,
     searcher: Searcher | None = None,
 ) -> WriteReport:
-    """Add the papers of ``sources`` (in order) to ``ix``, merging repeats.
+    """Add the papers of ``sources`` (in order) to ``ix`` in one transaction, merging repeats.
 
     With ``searcher`` (an import into a live index), a record of a paper already in
     the index is merged into the stored paper and its document replaced.
     Interrupting (Ctrl-C) cancels the writers: the index is left as it was.
     """
-    stored = _stored_paper(searcher) if searcher is not None else None
-    lookup = stored or (lambda _paper_id: None)
-
-    def known(paper_id: str) -> bool:
-        return searcher is not None and searcher.document_number(id=paper_id) is not None
-
-    records, held_ids = _scan(sources, known)
-    report = WriteReport(records=records)
+    indexed = IndexedLookup(searcher) if searcher is not None else None
+    identities = Identities(indexed)
+    records, held_ids = _scan(sources, identities, indexed.has if indexed else lambda _id: False)
+    report = WriteReport(records=records, per_source=[SourceCounts() for _ in sources])
     held: dict[str, Paper] = {}
     writer = _writer(ix, records - len(held_ids))
     try:
@@ -122,32 +132,34 @@ def write_papers(
         ctrl_c = _ParentTakesCtrlC()
         if hasattr(writer, "tasks"):  # a multi-process writer forks as documents arrive
             ctrl_c.hold()
-        for papers in sources:
+        for counts, papers in zip(report.per_source, sources, strict=True):
             for paper in papers:
                 done += 1
+                counts.records += 1
+                paper.id = identities.canonical(paper)
                 if paper.id not in held_ids:
                     writer.add_document(**paper_document(paper))
-                    report.added += 1
+                    counts.added += 1
                     if ctrl_c.previous is not None and len(writer.tasks) >= writer.procs:
                         ctrl_c.release()  # every sub-writer is forked
                 elif paper.id in held:
                     held[paper.id].merge(paper)
-                    report.merged += 1
+                    counts.merged += 1
                 else:
-                    base = lookup(paper.id)
+                    base = indexed.paper(paper.id) if indexed is not None else None
                     if base is None:
                         held[paper.id] = paper
-                        report.added += 1
+                        counts.added += 1
                     else:
                         base.merge(paper)
                         held[paper.id] = base
-                        report.merged += 1
+                        counts.merged += 1
                 if progress and (done % 50 == 0 or done == records):
                     progress(done, records)
         ctrl_c.release()
-        if stored is None:
+        if indexed is None:
             for paper in held.values():
-                writer.add_document(**paper_document(paper))
+                writer.add_document(**paper_document(paper, identities.aliases.get(paper.id)))
         writer.commit()
     except BaseException:
         ctrl_c.restore()
@@ -157,18 +169,42 @@ def write_papers(
             task.join(timeout=10)
         writer.cancel()
         raise
-    if stored is not None and held:
+    if indexed is not None and held:
         # Replacing documents needs deletes, which only a single-process writer does.
         with ix.writer(limitmb=WRITER_MEMORY_MB) as updater:
             for paper in held.values():
-                updater.update_document(**paper_document(paper))
+                aliases = indexed.aliases(paper.id) | identities.aliases.get(paper.id, set())
+                updater.update_document(**paper_document(paper, aliases))
+    report.added = sum(counts.added for counts in report.per_source)
+    report.merged = sum(counts.merged for counts in report.per_source)
     return report
 
 
-def _stored_paper(searcher: Searcher) -> Callable[[str], Paper | None]:
+class IndexedLookup:
+    """What the live index already holds, as the identity resolver and the merge need it."""
 
-    def lookup(paper_id: str) -> Paper | None:
-        fields = searcher.document(id=paper_id)
-        return Paper.from_dict(json.loads(fields["data"])) if fields else None
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
 
-    return lookup
+    def by_arxiv(self, arxiv_id: str) -> Known | None:
+        return self._known(self.searcher.document(arxiv=arxiv_id))
+
+    def by_title_id(self, title_id: str) -> Known | None:
+        return self._known(self.searcher.document(id=title_id) or self.searcher.document(alias=title_id))
+
+    def has(self, paper_id: str) -> bool:
+        return self.searcher.document_number(id=paper_id) is not None
+
+    def paper(self, paper_id: str) -> Paper | None:
+        fields = self.searcher.document(id=paper_id)
+        return stored_paper(fields) if fields else None
+
+    def aliases(self, paper_id: str) -> set[str]:
+        fields = self.searcher.document(id=paper_id)
+        return set((fields or {}).get("alias", "").split())
+
+    def _known(self, fields: dict | None) -> Known | None:
+        if not fields:
+            return None
+        paper = stored_paper(fields)
+        return Known(paper.id, paper.arxiv_id)

@@ -10,14 +10,14 @@ commit that replaced segments.
 from __future__ import annotations
 
 import dataclasses
-import json
+import itertools
 import re
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Any, Callable, Literal, Protocol, TypeVar
 
 from whoosh import query as wq
 from whoosh import sorting
@@ -26,13 +26,15 @@ from whoosh.searching import Searcher
 
 from index.collecting import BestSoFar, GuardedCollector, SearchCancelled, counting_collector
 from index.column_filters import lift_ranges
+from index.documents import stored_paper
 from index.highlight import Span, find_spans
 from index.listing import list_by_column, read_numeric_column
 from index.locations import Locations, locations
-from index.paper import Paper
+from index.paper import Paper, arxiv_id_in
 from index.query import MarksIndex, ParsedQuery, QueryError, QueryParser, cap_prefixes, resolve_marks
-from index.search_index import BuildReport, IndexStore, Progress
+from index.search_index import INDEX_DAMAGE, BuildReport, IndexDamaged, IndexStore, Progress
 
+T = TypeVar("T")
 Sort = Literal["relevance", "date", "upvotes"]
 SORTS: tuple[Sort, ...] = ("relevance", "date", "upvotes")
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
@@ -85,8 +87,15 @@ class SearchResults:
         return find_spans(text, words, self.parsed.prefixes)
 
 
-def _paper(stored: dict) -> Paper:
-    return Paper.from_dict(json.loads(stored["data"]))
+class AmbiguousId(QueryError):
+    """An id prefix that matches several papers."""
+
+
+class MarksStore(Protocol):
+    """What :meth:`Library.adopt_marks` needs of the state store."""
+
+    def items(self) -> dict[str, Any]: ...
+    def move_marks(self, moves: dict[str, str]) -> int: ...
 
 
 class Library:
@@ -104,6 +113,9 @@ class Library:
         self._columns: dict[tuple[int, str], list[int]] = {}
         self._ix: Index | None = None
         self._opened_dir: Path | None = None
+        self._rebuilt_after_damage = False
+        self.notices: list[str] = []
+        """Things the user should hear about (a damaged index was rebuilt), oldest first."""
 
     @classmethod
     def open(
@@ -154,6 +166,56 @@ class Library:
         return self._parser().parse(text, typing=typing)
 
     def search(
+        self,
+        text: str,
+        sort: Sort = "relevance",
+        limit: int = 50,
+        offset: int = 0,
+        typing: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+        partial: Callable[[SearchResults], None] | None = None,
+    ) -> SearchResults:
+        """Run a query (see :meth:`_search`), rebuilding the index once if it is damaged."""
+        return self._recovering(lambda: self._search(text, sort, limit, offset, typing, cancelled, partial))
+
+    def _recovering(self, call: Callable[[], T]) -> T:
+        """Run an engine call; if the index turns out damaged, rebuild it once and retry."""
+        try:
+            return call()
+        except (QueryError, SearchCancelled):
+            raise
+        except INDEX_DAMAGE as error:
+            if self._rebuilt_after_damage:
+                raise self._beyond_repair(error) from None
+            self._rebuild_damaged(error)
+        try:
+            return call()
+        except (QueryError, SearchCancelled):
+            raise
+        except INDEX_DAMAGE as error:
+            raise self._beyond_repair(error) from None
+
+    def _beyond_repair(self, error: BaseException) -> IndexDamaged:
+        return IndexDamaged(
+            f"the search index in {self.store.root} cannot be read even after a rebuild "
+            f"({type(error).__name__}: {error}); check the disk, then run papers reindex"
+        )
+
+    def _rebuild_damaged(self, error: BaseException) -> None:
+        self._rebuilt_after_damage = True
+        with self._lock:
+            self.close()
+            report = self.store.rebuild()
+            self._ix = self.store.open()
+            self._opened_dir = self.store.current_dir()
+            self._generation += 1
+            self._cache.clear()
+        self.notices.append(
+            f"the search index was damaged ({type(error).__name__}); rebuilt it from your sources "
+            f"({report.papers:,} papers, {report.seconds:.1f} s). Your marks are untouched."
+        )
+
+    def _search(
         self,
         text: str,
         sort: Sort = "relevance",
@@ -219,7 +281,7 @@ class Library:
         hits = []
         for rank in range(offset, min(offset + limit, results.scored_length())):
             score = results.score(rank) if sortedby is None else None
-            hits.append(Hit(_paper(results[rank]), rank, score))
+            hits.append(Hit(stored_paper(results[rank]), rank, score))
         return len(results), hits
 
     @staticmethod
@@ -228,7 +290,8 @@ class Library:
 
         def report(seen: int, best: list[tuple[int, float | None]]) -> None:
             hits = [
-                Hit(_paper(searcher.stored_fields(docnum)), rank, score) for rank, (docnum, score) in enumerate(best)
+                Hit(stored_paper(searcher.stored_fields(docnum)), rank, score)
+                for rank, (docnum, score) in enumerate(best)
             ]
             elapsed = (time.perf_counter() - started) * 1000
             partial(SearchResults(text, sort, seen, hits, 0, elapsed, None, parsed, complete=False))
@@ -240,7 +303,9 @@ class Library:
         column = "votes_key" if sort == "upvotes" else "date_key"
         total, docnums = list_by_column(searcher.reader(), self._column_values, column, ranges, offset + limit)
         page = docnums[offset:]
-        return total, [Hit(_paper(searcher.stored_fields(docnum)), offset + i, None) for i, docnum in enumerate(page)]
+        return total, [
+            Hit(stored_paper(searcher.stored_fields(docnum)), offset + i, None) for i, docnum in enumerate(page)
+        ]
 
     def _column_values(self, name: str) -> list[int]:
         key = (self._generation, name)
@@ -288,38 +353,66 @@ class Library:
             return None
         return suggestion if changed else None
 
-    def get(self, paper_id: str) -> Paper | None:
-        """A paper by id, unique id prefix (4+ characters), or arXiv id."""
+    def get(self, reference: str) -> Paper | None:
+        """A paper by id, unique id prefix (4+ characters), former id (alias), arXiv id with or
+        without ``vN`` or ``arXiv:``, arXiv abs/pdf URL or Hugging Face paper URL.
+
+        Raises :class:`AmbiguousId` when a prefix matches several papers.
+        """
+        return self._recovering(lambda: self._get(reference))
+
+    def _get(self, reference: str) -> Paper | None:
         searcher = self._searcher()
-        stored = searcher.document(id=paper_id) or searcher.document(arxiv=paper_id)
-        if stored is None and len(paper_id) >= 4:
-            matches = list(searcher.reader().expand_prefix("id", paper_id.lower()))
-            if len(matches) == 1:
-                stored = searcher.document(id=matches[0].decode() if isinstance(matches[0], bytes) else matches[0])
-        return Paper.from_dict(json.loads(stored["data"])) if stored else None
+        reference = reference.strip()
+        stored = searcher.document(id=reference.lower()) if reference else None
+        arxiv = arxiv_id_in(reference)
+        if stored is None and arxiv:
+            stored = searcher.document(arxiv=arxiv)
+        if stored is None and reference:
+            stored = searcher.document(alias=reference.lower())
+        if stored is None and len(reference) >= 4 and reference.isalnum():
+            matches = [
+                word.decode() if isinstance(word, bytes) else word
+                for word in itertools.islice(searcher.reader().expand_prefix("id", reference.lower()), 6)
+            ]
+            if len(matches) > 1:
+                shown = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
+                raise AmbiguousId(f"id prefix {reference!r} matches several papers ({shown}); give more of it")
+            if matches:
+                stored = searcher.document(id=matches[0])
+        return stored_paper(stored) if stored else None
 
     def related(self, paper_id: str, limit: int = 10) -> list[Paper]:
         """Papers most like this one (Whoosh ``more_like`` over its title and abstract)."""
         paper = self.get(paper_id)
         if paper is None:
             return []
+
+        def find() -> list[Paper]:
+            searcher = self._searcher()
+            docnum = searcher.document_number(id=paper.id)
+            results = searcher.more_like(
+                docnum, "abstract", text=f"{paper.title} {paper.title} {paper.abstract}", top=limit
+            )
+            return [stored_paper(hit) for hit in results]
+
+        return self._recovering(find)
+
+    def adopt_marks(self, state: MarksStore) -> int:
+        """Move marks made under a paper's former id (an alias: a retitled arXiv version,
+        once a paper of its own) onto the paper. Returns how many papers' marks moved."""
         searcher = self._searcher()
-        docnum = searcher.document_number(id=paper.id)
-        results = searcher.more_like(
-            docnum, "abstract", text=f"{paper.title} {paper.title} {paper.abstract}", top=limit
-        )
-        return [Paper.from_dict(json.loads(hit["data"])) for hit in results]
+        moves = {}
+        for old_id in state.items():
+            if searcher.document_number(id=old_id) is not None:
+                continue
+            stored = searcher.document(alias=old_id)
+            if stored is not None:
+                moves[old_id] = stored["id"]
+        return state.move_marks(moves) if moves else 0
 
     def count(self) -> int:
-        return self._searcher().doc_count()
-
-    def all_ids(self) -> list[str]:
-        return [fields["id"] for fields in self._searcher().all_stored_fields()]
-
-    def papers(self, ids: list[str]) -> list[Paper]:
-        """Papers for ``ids`` in that order; unknown ids are left out."""
-        found = [self.get(paper_id) for paper_id in ids]
-        return [paper for paper in found if paper is not None]
+        return self._recovering(lambda: self._searcher().doc_count())
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)
@@ -328,4 +421,14 @@ class Library:
             self._local.searcher = None
 
 
-__all__ = ["Hit", "Library", "QueryError", "SearchCancelled", "SearchResults", "SORTS", "Sort"]
+__all__ = [
+    "AmbiguousId",
+    "Hit",
+    "IndexDamaged",
+    "Library",
+    "QueryError",
+    "SearchCancelled",
+    "SearchResults",
+    "SORTS",
+    "Sort",
+]

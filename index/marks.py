@@ -5,6 +5,7 @@ A pure value type, shared by the state file, the query filters and the exports.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,9 +19,12 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def normalize_tag(tag: str) -> str:
-    """A tag as stored: trimmed and lower-case (``""`` means no tag)."""
-    return tag.strip().lower()
+    """A tag as stored: trimmed, lower-case, no control characters (``""`` means no tag)."""
+    return _CONTROL.sub("", tag).strip().lower()
 
 
 def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
@@ -72,6 +76,8 @@ class Marks:
         tags = data.get("tags") or ()
         if isinstance(tags, str):
             tags = tags.split(",")
+        elif not isinstance(tags, (list, tuple)):
+            tags = ()
         read = data.get("read")
         if read is True:
             read = utc_now()  # an old "read": true carries no time; now is the best we know

@@ -19,10 +19,34 @@ ID_LENGTH = 10
 """Hex digits of a paper id: 40 bits keeps collisions unlikely far past a million papers."""
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\[\]]+")
+# Control characters end a URL too: a link never carries an escape sequence.
+_URL = re.compile(r"https?://[^\s<>\"'{}|\\^`\[\]\x00-\x1f\x7f-\x9f]+")
 # Characters that end a sentence or close a bracket are almost never the last
 # character of a real URL in an abstract ("see https://x.io/repo.").
 _URL_TRAILING = ".,;:!?)]}'\""
+
+
+_ARXIV_ID = re.compile(r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?", re.IGNORECASE)
+_ARXIV_REF = re.compile(
+    r"^(?:arxiv:\s*"
+    r"|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/"
+    r"|https?://(?:www\.)?(?:hf\.co|huggingface\.co)/papers/)?"
+    r"(?P<rest>.+?)(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+
+
+def normalize_arxiv_id(value: str) -> str | None:
+    """``2401.01234`` from ``2401.01234v2`` (old style ``hep-th/9901001`` too); None if not one."""
+    match = _ARXIV_ID.fullmatch(value.strip())
+    return match["id"] if match else None
+
+
+def arxiv_id_in(reference: str) -> str | None:
+    """The arXiv id a user's reference names: ``arXiv:2401.01234v2``, an arXiv abs/pdf URL,
+    a Hugging Face paper URL, or the bare id (with or without ``vN``)."""
+    match = _ARXIV_REF.match(reference.strip())
+    return normalize_arxiv_id(match["rest"]) if match else None
 
 
 def title_key(title: str) -> str:
@@ -85,11 +109,15 @@ class Paper:
         title = clean_text(title)
         abstract = clean_text(fields.pop("abstract", "") or "")
         links = fields.pop("links", None)
+        arxiv_id = fields.pop("arxiv_id", None)
+        if arxiv_id:
+            arxiv_id = normalize_arxiv_id(str(arxiv_id)) or str(arxiv_id).strip()
         return cls(
             id=paper_id(title),
             title=title,
             abstract=abstract,
             links=list(links) if links is not None else find_links(abstract),
+            arxiv_id=arxiv_id or None,
             **fields,
         )
 

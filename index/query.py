@@ -41,6 +41,19 @@ _DATE_COMPARE = re.compile(rf"\bdate:(?P<op>>=|<=|>|<)(?P<value>{_DATE_VALUE})\b
 _DATE_ANY = re.compile(rf"\bdate:(?P<value>\[[^\]]*\]|{_DATE_VALUE})")
 
 
+QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
+    ("kernel regression", "both words (stemmed); a word in the title counts most"),
+    ('"policy optimization"', "the phrase"),
+    ("a OR b, a NOT b, (a OR b) AND c", "boolean logic"),
+    ("reinf*", "words starting with reinf (the word being typed is a prefix anyway)"),
+    ("title: abstract: author: org:", "one field, e.g. author:lovelace"),
+    ("date:2024  date:>=2025-03  date:[2024-01 to 2024-06]", "published in that period"),
+    ("upvotes:>=10", "upvote counts"),
+    ("tag:rl  is:starred  is:unread  is:read  has:note", "your marks"),
+)
+"""The query language in one table: the reader's help screen and ``papers --help`` show it."""
+
+
 class QueryError(ValueError):
     """A query that cannot be run; the message is for the user and names the problem."""
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.columns import NumericColumn
-from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index import whoosh_fixes
 
 whoosh_fixes.apply()
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TITLE_BOOST = 3.0
 """A word in the title says more about a paper than the same word in its abstract."""
@@ -36,6 +36,8 @@ def make_schema() -> Schema:
     names = StandardAnalyzer(stoplist=None)
     return Schema(
         id=ID(stored=True, unique=True),
+        # Title ids of a paper's other records (retitled arXiv versions): old marks find it.
+        alias=KEYWORD(stored=True, scorable=False),
         arxiv=ID(),
         title=TEXT(analyzer=text_analyzer(), field_boost=TITLE_BOOST, spelling=True),
         # No spelling field for abstracts: it doubled indexing time (228 -> 523 papers/s

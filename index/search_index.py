@@ -14,8 +14,11 @@ swap because a reader elsewhere may still have it open.
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
+import struct
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,6 +51,42 @@ class BuildReport:
     records: int
     seconds: float
     problems: list[str]
+    reason: str = "rebuild asked for"
+    """Why the index was built (``no index yet``, ``sources changed``, damage…)."""
+
+
+INDEX_DAMAGE: tuple[type[BaseException], ...] = (
+    zlib.error,
+    struct.error,
+    EOFError,
+    pickle.UnpicklingError,
+    UnicodeDecodeError,
+    ValueError,
+    OSError,
+    IndexError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+)
+"""What reading a damaged segment raises: Whoosh reads offsets, pickles and zlib blocks
+straight from disk, so garbage bytes surface as any of these."""
+
+
+class IndexDamaged(RuntimeError):
+    """The index cannot be read even after a rebuild; the message says what to do."""
+
+
+def files_fingerprint(folder: Path) -> dict[str, list[int]]:
+    """Size and mtime of every file of a generation: a segment changed in place since it
+    was written (bit rot, a stray write) no longer matches what ``meta.json`` recorded."""
+    found: dict[str, list[int]] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name == "meta.json" or path.name.endswith("LOCK") or not path.is_file():
+            continue
+        stat = path.stat()
+        found[path.name] = [stat.st_size, stat.st_mtime_ns]
+    return found
 
 
 def sources_fingerprint(locs: Locations) -> str:
@@ -100,6 +139,8 @@ class IndexStore:
             return f"index schema {meta.get('schema_version')} is not {SCHEMA_VERSION}"
         if meta.get("sources") != sources_fingerprint(self.locs):
             return "sources changed"
+        if meta.get("files") != files_fingerprint(folder):
+            return "index files changed since they were written (damaged?)"
         try:
             ix = whoosh_index.open_dir(str(folder))
             with ix.searcher() as searcher:
@@ -122,9 +163,11 @@ class IndexStore:
         try:
             with self.lock():
                 # Another process may have built it while we waited for the lock.
-                if self.stale_reason() is None:
+                reason = self.stale_reason()
+                if reason is None:
                     return self.open(), None
                 report = self._rebuild_locked(progress)
+                report.reason = reason
         except filelock.Timeout:
             raise IndexBusy(
                 f"another papers process is indexing ({self.root / 'build.lock'}); try again soon"
@@ -162,6 +205,7 @@ class IndexStore:
             "schema_version": SCHEMA_VERSION,
             "sources": sources_fingerprint(self.locs),
             "papers": papers,
+            "files": files_fingerprint(folder),
             "built_at": datetime.now().isoformat(timespec="seconds"),
         }
         write_atomic(folder / "meta.json", json.dumps(meta, indent=1).encode())
@@ -181,8 +225,9 @@ class IndexStore:
         if folder is not None:
             self.write_meta(folder, papers=self.meta(folder).get("papers", 0))
 
-    def add_papers(self, papers: Iterable[Paper], progress: Progress | None = None) -> WriteReport:
-        """Merge papers into the live index without a rebuild. Caller holds :meth:`lock`.
+    def add_papers(self, sources: list[Iterable[Paper]], progress: Progress | None = None) -> WriteReport:
+        """Merge the papers of ``sources`` into the live index in one transaction, without
+        a rebuild. Caller holds :meth:`lock`.
 
         The result matches a rebuild's because both read sources in the same order and
         ``Paper.merge`` keeps what is already known.
@@ -191,7 +236,7 @@ class IndexStore:
         assert folder is not None, "ensure() the index before adding to it"
         ix = whoosh_index.open_dir(str(folder))
         with ix.searcher() as searcher:
-            report = write_papers(ix, [papers], progress, searcher=searcher)
+            report = write_papers(ix, sources, progress, searcher=searcher)
         with ix.searcher() as searcher:
             count = searcher.doc_count()
         self.write_meta(folder, papers=count)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from index.dumps import UnknownLayout, parse_dump
-from index.jsonsources import NotJson, is_json_lines, looks_like_json, parse_json, stream_json_lines
+from index.jsonsources import NotJson, is_json_lines, looks_like_json, open_binary, parse_json, stream_json_lines
 from index.locations import Locations
 from index.paper import Paper
 from index.parsed import ParsedFile
@@ -50,24 +50,29 @@ def source_name(path: Path) -> str:
 
 
 def read_source(path: Path, name: str | None = None) -> ParsedFile:
-    """Read one dump or JSON file; raises :class:`SourceError` when none of it is readable.
+    """Read one dump or JSON file (gzip-compressed too); raises :class:`SourceError` when
+    none of it is readable.
 
     JSON Lines files are not read here but streamed by whoever iterates the papers, so
     a file of any size costs no memory; their per-line problems appear as they are read.
     """
     name = name or source_name(path)
     try:
-        with path.open("rb") as handle:
+        if path.is_dir():
+            raise SourceError(f"{path}: is a folder, not a file")
+        with open_binary(path) as handle:
             head = handle.read(8192)
-    except OSError as error:
-        raise SourceError(f"{path}: cannot read: {error.strerror or error}") from None
+        if head.lstrip()[:1] == b"{" and is_json_lines(path):
+            return stream_json_lines(path, name)
+        with open_binary(path) as handle:
+            raw = handle.read()
+    except (OSError, EOFError) as error:
+        what = getattr(error, "strerror", None) or error
+        raise SourceError(f"{path}: cannot read: {what}") from None
     if not head.strip():
         raise SourceError(f"{path}: empty file")
     if b"\x00" in head:
         raise SourceError(f"{path}: binary file, not a text dump or JSON")
-    if head.lstrip()[:1] == b"{" and is_json_lines(path):
-        return stream_json_lines(path, name)
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -111,9 +116,11 @@ def store_copy(path: Path, digest: str, locs: Locations) -> Path:
     number = len(imported_files(locs)) + 1
     target = locs.sources_dir / f"{number:04d}-{digest}-{path.name}"
     temp = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(path, temp)
-    with temp.open("rb") as handle:
-        os.fsync(handle.fileno())
+    # 0600: an imported export can hold the user's notes.
+    with path.open("rb") as original, open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as copy:
+        shutil.copyfileobj(original, copy, 1 << 20)
+        copy.flush()
+        os.fsync(copy.fileno())
     os.replace(temp, target)
     return target
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -58,9 +59,11 @@ class StateStore:
     """
 
     def __init__(self, path: Path):
-        self.path = Path(path)
         self.read_only = False
         self.messages: list[str] = []
+        # A symlinked state file (dotfiles in git, a synced folder) is written through to its
+        # target: the temp file, lock and backup go beside the target, and the link stays.
+        self.path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.backup_path = self.path.with_name(self.path.name + ".bak")
         self._file_lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT, mode=_FILE_MODE)
@@ -72,6 +75,8 @@ class StateStore:
         self._noted: set[str] = set()
         self._by_tag: dict[str, set[str]] = {}
         self._stamp: Stamp | None = None
+        self._good_bytes: bytes | None = None
+        """The last good file this instance read or wrote: restored if the file is damaged."""
         self._changes = 0
         self._refused = False
         self._swept = False
@@ -130,7 +135,7 @@ class StateStore:
                 return False
             try:
                 loaded = self._read_file()
-            except OSError:
+            except (OSError, StateError):
                 return False
             if loaded.data is None:
                 self._load(Loaded())  # deleted on purpose: the user asked for a fresh start
@@ -195,6 +200,22 @@ class StateStore:
 
         return len(self._mutate(change))
 
+    def move_marks(self, moves: dict[str, str]) -> int:
+        """Move each ``old id -> new id``'s marks onto the new id (merged with what it has),
+        in one locked write. Returns how many papers gained marks."""
+
+        def change(current: Callable[[str], Marks]) -> dict[str, Marks]:
+            changed: dict[str, Marks] = {}
+            for old_id, new_id in moves.items():
+                theirs = current(old_id)
+                if theirs.is_empty or old_id == new_id:
+                    continue
+                changed[new_id] = merge_marks(changed.get(new_id) or current(new_id), theirs)
+                changed[old_id] = EMPTY
+            return changed
+
+        return len(set(moves.values()) & set(self._mutate(change)))
+
     # -- opening -----------------------------------------------------------------
 
     def _open(self) -> None:
@@ -202,6 +223,9 @@ class StateStore:
             loaded = self._read_file()
         except OSError as error:
             self._refuse_writes(f"cannot read {self.path} ({error.strerror or error})")
+            return
+        except StateError as error:
+            self._refuse_writes(str(error))
             return
         if loaded.data is None:
             return  # no file until the first change
@@ -229,6 +253,15 @@ class StateStore:
     def _read_file(self) -> Loaded:
         """The file's bytes and the stamp of exactly those bytes (``data=None`` when missing)."""
         try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
+            return Loaded()
+        if stat.S_ISDIR(mode):
+            raise StateError(f"{self.path} is a folder, not a state file; move it away and start papers again")
+        if not stat.S_ISREG(mode):
+            # Opening a FIFO would block until someone writes to it: never try.
+            raise StateError(f"{self.path} is not a regular file (a FIFO or device?); move it away")
+        try:
             with open(self.path, "rb") as handle:
                 stamp = stamp_of(os.fstat(handle.fileno()))
                 return Loaded(data=handle.read(), stamp=stamp)
@@ -247,13 +280,20 @@ class StateStore:
             aside = self._aside_path()
             os.rename(self.path, aside)
             self.messages.append(f"{self.path} is damaged ({damage}); moved it aside to {aside}")
-        backup = self._usable_backup()
-        if backup is None:
+        restored: bytes | None = self._good_bytes
+        if restored is not None:
+            # This instance read or wrote a good file since it opened: that is newer than
+            # the .bak (which is the file before the last write).
+            said = "restored the marks this papers last saw in it"
+        else:
+            restored = self._usable_backup()
+            said = f"restored the last good backup {self.backup_path} (the latest change may be missing)"
+        if restored is None:
             self.messages.append("no usable backup; starting with no marks (the damaged file is kept)")
             return Loaded()
-        write_atomic(self.path, backup)
+        write_atomic(self.path, restored)
         fsync_folder(self.path.parent)
-        self.messages.append(f"restored the last good backup {self.backup_path} (the latest change may be missing)")
+        self.messages.append(said)
         loaded = self._read_file()
         if loaded.data is None:
             return Loaded()
@@ -286,6 +326,8 @@ class StateStore:
                 f"{SCHEMA_VERSION}): opened read-only, marks cannot be changed until you upgrade papers"
             )
         self.read_only = newer or self._refused
+        if loaded.data is not None and not newer:
+            self._good_bytes = loaded.data
         self._marks = {}
         self._starred, self._read, self._noted, self._by_tag = set(), set(), set(), {}
         for paper_id, entry in loaded.doc["papers"].items():
@@ -390,6 +432,7 @@ class StateStore:
         text = json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         write_atomic(self.path, text.encode("utf-8"))
         fsync_folder(self.path.parent)
+        self._good_bytes = text.encode("utf-8")
         if kept is not None:
             self.messages.append(
                 f"upgraded {self.path} from schema_version {loaded.version} to {SCHEMA_VERSION} "

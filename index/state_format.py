@@ -36,6 +36,10 @@ def parse_state(data: bytes) -> tuple[dict[str, Any], int]:
         doc = json.loads(text)
     except json.JSONDecodeError as error:
         raise Damaged(f"line {error.lineno} column {error.colno}: {error.msg}") from None
+    except RecursionError:
+        raise Damaged("nested too deeply to be a state file") from None
+    except ValueError as error:  # e.g. an integer of thousands of digits
+        raise Damaged(f"unreadable value ({error})") from None
     if not isinstance(doc, dict):
         raise Damaged(f"line 1 column 1: expected a JSON object, found {type(doc).__name__}")
     version = doc.get("schema_version", 0)
@@ -54,7 +58,39 @@ def parse_state(data: bytes) -> tuple[dict[str, Any], int]:
     for paper_id, entry in papers.items():
         if not isinstance(entry, dict):
             raise Damaged(f'the marks of paper "{paper_id}" should be an object, found {type(entry).__name__}')
+        if version >= 1:
+            _check_entry(paper_id, entry)
     return {**doc, "schema_version": version, "papers": papers}, version
+
+
+_FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "starred": ((bool,), "true or false"),
+    "tags": ((list,), "a list of tags"),
+    "read": ((str, type(None)), "a time or null"),
+    "note": ((str,), "text"),
+    "note_updated_at": ((str, type(None)), "a time or null"),
+}
+
+
+def _check_entry(paper_id: str, entry: dict[str, Any]) -> None:
+    """A version-1 entry holds each known field with its own type (unknown keys are a newer
+    minor version's and are kept as they are). Anything else is damage, not a guess."""
+    for name, (types, wanted) in _FIELD_TYPES.items():
+        if name not in entry:
+            continue
+        value = entry[name]
+        bad_tags = isinstance(value, list) and not all(isinstance(tag, str) for tag in value)
+        if not isinstance(value, types) or bad_tags:
+            found = json.dumps(value)[:40] if _dumpable(value) else type(value).__name__
+            raise Damaged(f'paper "{paper_id[:40]}": "{name}" should be {wanted}, found {found}')
+
+
+def _dumpable(value: Any) -> bool:
+    try:
+        json.dumps(value)
+    except (ValueError, RecursionError, TypeError):
+        return False
+    return True
 
 
 Stamp = tuple[int, int, int]

@@ -70,12 +70,13 @@ def add_marks() -> None:
 
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
-    await capture("library-120x40", (120, 40))
-    await capture("search-highlights-120x40", (120, 40), ("slash", *"diffusion planning", "enter"))
-    await capture("tag-editor-120x40", (120, 40), ("t", *"rl to"))
+    # The reader opens in the search box: typing searches, enter goes to the list.
+    await capture("library-120x40", (120, 40), ("enter",))
+    await capture("search-highlights-120x40", (120, 40), (*"diffusion planning", "enter"))
+    await capture("tag-editor-120x40", (120, 40), ("enter", "t", *"rl to"))
     await capture("library-80x24", (80, 24))
-    await capture("viewer-80x24", (80, 24), ("enter",))
-    await capture("help-120x40", (120, 40), ("question_mark",))
+    await capture("viewer-80x24", (80, 24), ("enter", "enter"))
+    await capture("help-120x40", (120, 40), ("enter", "question_mark"))
 
 
 DEMO_HOME = Path(tempfile.gettempdir()) / "papers-demo"

@@ -42,7 +42,9 @@ def test_first_search_builds_the_index_and_says_so_once(papers_home):
     result = run_papers("search", "offline", "q-learning", "--limit", "3")
     assert result.returncode == 0, result.stderr
     assert "indexed 790 papers" in result.stderr  # one summary line when not on a terminal
-    assert result.stdout.count("[") == 3
+    # Not a terminal: one line per paper (id, date, title) and an indented excerpt.
+    lines = result.stdout.splitlines()
+    assert len(lines) == 6 and all(line.startswith("    ") for line in lines[1::2])
     again = run_papers("search", "offline q-learning", "--limit", "3")
     assert "indexed" not in again.stderr
 

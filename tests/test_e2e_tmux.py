@@ -1,18 +1,17 @@
-"""End to end: the installed ``papers`` in a real terminal (tmux), driven like a person
-over SSH: launch on a fresh library, type a query, star the top hit, copy its link,
-quit, relaunch, and the star is still there."""
+"""End to end: the installed ``papers`` in a real terminal (tmux), driven like a person over
+SSH: first keystrokes right after launch, bursts in the list, a hostile record, copying,
+quitting and relaunching."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from tmux_terminal import Terminal
 
 pytestmark = [
     pytest.mark.tmux,
@@ -20,65 +19,25 @@ pytestmark = [
 ]
 
 PAPERS = Path(sys.executable).with_name("papers")
-
-
-class Terminal:
-    """One tmux server of our own (never the user's), one window running a command."""
-
-    def __init__(self, socket: str, width: int = 120, height: int = 40):
-        self.base = ["tmux", "-L", socket, "-f", "/dev/null"]
-        self.width, self.height = width, height
-
-    def tmux(self, *args: str, stdin: str | None = None) -> str:
-        result = subprocess.run([*self.base, *args], capture_output=True, text=True, input=stdin, timeout=20)
-        return result.stdout
-
-    def start(self, command: str, env: dict[str, str]) -> None:
-        exports = " ".join(f"{key}={value}" for key, value in env.items())
-        self.tmux(
-            "new-session",
-            "-d",
-            "-x",
-            str(self.width),
-            "-y",
-            str(self.height),
-            "-s",
-            "e2e",
-            f"env TERM=xterm-256color {exports} {command}; sleep 30",
-        )
-        # OSC 52 from the app reaches tmux's own buffers, as over SSH inside tmux.
-        self.tmux("set-option", "-g", "set-clipboard", "on")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "e2e", key)
-            time.sleep(0.15)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", "e2e", "-l", text)
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "e2e")
-
-    def wait_for(self, predicate, what: str, timeout: float = 60) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if predicate(screen):
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"timed out waiting for {what}; screen:\n{screen}")
-
-    def kill(self) -> None:
-        self.tmux("kill-server")
+HOSTILE = "\x1b]52;c;ZWNobyBwd25lZA==\x1b\\ \x1b[2J\x07\x9b31m"
 
 
 @pytest.fixture
 def terminal():
-    term = Terminal(f"papers-e2e-{os.getpid()}")
+    term = Terminal()
     yield term
     term.kill()
+
+
+def marks(home: Path) -> dict:
+    path = home / "data" / "state.json"
+    return json.loads(path.read_text())["papers"] if path.exists() else {}
+
+
+def wait_for_file(path: Path, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def test_search_star_copy_quit_relaunch(terminal, papers_home):
@@ -86,34 +45,76 @@ def test_search_star_copy_quit_relaunch(terminal, papers_home):
     env = {"PAPERS_HOME": str(papers_home), "PAPERS_CLIPBOARD": ""}
     title = "Discrete Key-Value Bottleneck"
     terminal.start(str(PAPERS), env)
-    # First run builds the index with progress, then the library appears.
-    terminal.wait_for(lambda s: "790" in s and "papers" in s.lower(), "the library after first-run indexing", 120)
-    terminal.keys("/")
+    # Typed at once, while the first run is still indexing: it becomes the query.
     terminal.type("discrete key-value bottleneck")
-    terminal.wait_for(lambda s: title in s, "the search result")
-    terminal.keys("Escape")
-    terminal.keys("s")
-    state_file = papers_home / "data" / "state.json"
-    deadline = time.monotonic() + 10
-    while not state_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    marks = json.loads(state_file.read_text())["papers"]
-    assert [entry.get("starred") for entry in marks.values()] == [True]
+    terminal.wait_for(lambda s: title in s and "1 paper " in s, "the search result after first-run indexing", 120)
+    assert marks(papers_home) == {}, "typing never changes a mark"
+    terminal.keys("Enter", "s")
+    wait_for_file(papers_home / "data" / "state.json")
+    assert [entry.get("starred") for entry in marks(papers_home).values()] == [True]
     terminal.keys("y")
     deadline = time.monotonic() + 10
-    buffer = ""
-    while "huggingface.co/papers" not in buffer and time.monotonic() < deadline:
-        buffer = terminal.tmux("show-buffer")
+    while not terminal.buffers() and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert buffer.strip() == "https://huggingface.co/papers?q=Discrete+Key-Value+Bottleneck"
+    time.sleep(0.5)
+    assert terminal.buffers() == ["https://huggingface.co/papers?q=Discrete+Key-Value+Bottleneck"], "one buffer a copy"
     terminal.keys("q")
     terminal.wait_for(lambda s: "Bottleneck" not in s, "the app to quit", 20)
 
-    terminal.kill()
     terminal.start(str(PAPERS), env)
-    terminal.wait_for(lambda s: "790" in s, "the library on relaunch", 60)
-    terminal.keys("/")
+    terminal.wait_for(lambda s: "790 papers" in s, "the library on relaunch", 60)
     terminal.type("is:starred")
-    screen = terminal.wait_for(lambda s: title in s, "the starred paper after relaunch")
-    row = next(line for line in screen.splitlines() if title in line)
+    screen = terminal.wait_for(lambda s: title in s and "1 paper " in s, "the starred paper after relaunch")
+    row = next(line for line in screen.splitlines() if title in line and "▊" not in line)
     assert "★" in row
+
+
+def test_a_burst_in_the_list_stars_the_paper_under_the_cursor(terminal, built_home):
+    env = {"PAPERS_HOME": str(built_home), "PAPERS_CLIPBOARD": "off"}
+    terminal.start(str(PAPERS), env)
+    terminal.wait_for(lambda s: "790 papers" in s, "the library")
+    terminal.type("diffusion")
+    first = terminal.wait_for(lambda s: "papers · by relevance" in s, "the results")
+    rows = [line for line in first.splitlines() if line.startswith(" •")][:4]
+    terminal.keys("Enter")
+    terminal.type("jsjs")  # one write: down, star, down, star
+    time.sleep(1.5)
+    starred = {paper_id for paper_id, entry in marks(built_home).items() if entry.get("starred")}
+    screen = terminal.screen()
+    starred_rows = [line for line in screen.splitlines() if line.startswith("★")]
+    assert len(starred) == 2 and len(starred_rows) == 2
+    assert [row[2:].strip() for row in starred_rows] == [row[2:].strip() for row in rows[1:3]], (
+        "rows 2 and 3 — the ones under the cursor when each s was read"
+    )
+
+
+def test_a_hostile_record_cannot_write_to_the_terminal(terminal, built_home, tmp_path):
+    record = {
+        "paper": {
+            "id": "2401.99999",
+            "title": f"Hostile title {HOSTILE}",
+            "summary": f"Abstract {HOSTILE}",
+            "authors": [{"name": f"Eve {HOSTILE}"}],
+            "publishedAt": "2024-01-02T00:00:00.000Z",
+            "upvotes": 3,
+        }
+    }
+    source = tmp_path / "hostile.json"
+    source.write_text(json.dumps([record]))
+    import subprocess
+
+    subprocess.run(
+        [str(PAPERS), "import", str(source)],
+        env={"PAPERS_HOME": str(built_home), "PATH": "/usr/bin:/bin"},
+        check=True,
+        capture_output=True,
+    )
+    terminal.start(str(PAPERS), {"PAPERS_HOME": str(built_home), "PAPERS_CLIPBOARD": "off"})
+    terminal.wait_for(lambda s: "791 papers" in s, "the library")
+    terminal.type("hostile")
+    terminal.keys("Enter", "Enter")  # to the list, then open the abstract
+    screen = terminal.wait_for(lambda s: "Abstract ␛]52;c;" in s, "the hostile record, shown as text")
+    assert "Hostile title ␛]52;c;ZWNobyBwd25lZA==␛\\ ␛[2J␇" in screen
+    assert screen.splitlines()[1].startswith("▊") and "hostile" in screen.splitlines()[1], "the screen is intact"
+    assert "1 paper " in screen
+    assert terminal.buffers() == [], "no clipboard buffer appeared"

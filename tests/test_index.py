@@ -100,7 +100,7 @@ def test_adding_papers_incrementally_matches_a_rebuild(built_home):
         Paper.new("Discrete Key-Value Bottleneck", abstract="ignored", upvotes=9, sources=["x.json"]),
     ]
     with store.lock():
-        report = store.add_papers(new)
+        report = store.add_papers([new])
     assert (report.added, report.merged, report.records) == (1, 1, 2)
     library = Library.open(locs)
     paper = library.get(new[1].id)

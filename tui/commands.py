@@ -1,23 +1,29 @@
-"""The subcommands of ``papers``: thin wrappers that print what ``index/`` answers."""
+"""The subcommands of ``papers``: thin wrappers that print what ``index/`` answers.
+
+Everything they print goes through ``tui.output`` (plain in a pipe, coloured on a
+terminal, third-party text made safe); errors become one ``UserError`` line.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable
 
-from index.indexing import WriteReport
-from index.library import Library, QueryError
+import filelock
+
+from index.importing import FileImport, import_files
+from index.library import AmbiguousId, IndexDamaged, Library, QueryError
 from index.locations import Locations, locations
 from index.paper import Paper
-from index.parsed import ParsedFile
 from index.search_index import IndexBusy, IndexStore
-from index.sources import SourceError, content_hash, known_hashes, read_source, store_copy
 from index.state import Marks, StateError, StateStore
 from tui import output
 from tui.progress import indexing_progress
+
+INDEX_BUSY = "another papers process is indexing ({lock}); try again soon"
 
 
 class UserError(Exception):
@@ -31,12 +37,13 @@ class UserError(Exception):
 def open_state(locs: Locations) -> StateStore:
     state = StateStore(locs.state_file)
     for message in state.messages:
-        print(f"papers: {message}", file=sys.stderr)
+        output.error(message)
     return state
 
 
 def open_library(locs: Locations, state: StateStore | None = None) -> Library:
-    """Open the index (building it with progress when needed)."""
+    """Open the index (building it with progress when needed); marks made under a paper's
+    former id move onto it."""
     try:
         with indexing_progress("Indexing papers") as progress:
             library = Library.open(locs, marks=state, progress=progress)
@@ -45,7 +52,16 @@ def open_library(locs: Locations, state: StateStore | None = None) -> Library:
     report = library.build_report
     if report is not None:
         output.build_summary(report)
+    if state is not None and not state.read_only:
+        library.adopt_marks(state)
     return library
+
+
+def tell_notices(library: Library) -> None:
+    """Say what the engine had to do on its own (a damaged index rebuilt)."""
+    for notice in library.notices:
+        output.error(notice)
+    library.notices.clear()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,9 +69,13 @@ def run(args: argparse.Namespace) -> int:
     handler: Callable[[argparse.Namespace, Locations], int] = COMMANDS[args.command]
     try:
         return handler(args, locs)
+    except BrokenPipeError:
+        raise  # the reader of our output went away (| head): main() ends quietly
+    except AmbiguousId as error:
+        raise UserError(str(error), exit_code=2) from None
     except QueryError as error:
         raise UserError(str(error), exit_code=2) from None
-    except StateError as error:
+    except (StateError, IndexDamaged) as error:
         raise UserError(str(error)) from None
     except OSError as error:
         raise UserError(f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")) from None
@@ -65,29 +85,40 @@ def cmd_search(args: argparse.Namespace, locs: Locations) -> int:
     state = open_state(locs)
     library = open_library(locs, state)
     results = library.search(" ".join(args.query), sort=args.sort, limit=args.limit)
+    tell_notices(library)
+    printer = output.Printer()
     if args.json:
         for hit in results.hits:
-            print(json.dumps(output.paper_json(hit.paper, state.get(hit.paper.id), hit.score), ensure_ascii=False))
+            printer.json(output.paper_json(hit.paper, state.get(hit.paper.id), hit.score))
     else:
-        output.print_results(results, state)
+        printer.results(results, state)
+    if not results.hits:
+        hint = f" — did you mean: {results.suggestion}?" if results.suggestion else ""
+        output.error(f"no papers match {results.query!r}{hint}")
+    elif sys.stderr.isatty() and not args.json:
+        print(output.summary(results), file=sys.stderr)
     return 0
 
 
-def _find(library: Library, paper_id: str) -> Paper:
-    paper = library.get(paper_id)
+def find_paper(library: Library, reference: str) -> Paper:
+    paper = library.get(reference)
     if paper is None:
-        raise UserError(f"no paper with id {paper_id!r} (ids are shown by papers search)")
+        raise UserError(
+            f"no paper with id {reference!r} (give an id or its prefix from papers search, an arXiv id, "
+            "or an arXiv / Hugging Face paper URL)"
+        )
     return paper
 
 
 def cmd_show(args: argparse.Namespace, locs: Locations) -> int:
     state = open_state(locs)
     library = open_library(locs, state)
-    paper = _find(library, args.id)
+    paper = find_paper(library, args.id)
+    printer = output.Printer()
     if args.json:
-        print(json.dumps(output.paper_json(paper, state.get(paper.id)), ensure_ascii=False, indent=1))
+        printer.json(output.paper_json(paper, state.get(paper.id)), indent=1)
     else:
-        output.print_paper(paper, state.get(paper.id))
+        printer.paper(paper, state.get(paper.id))
     return 0
 
 
@@ -107,61 +138,49 @@ def cmd_stats(args: argparse.Namespace, locs: Locations) -> int:
         "data_dir": str(locs.data_dir),
     }
     if args.json:
-        print(json.dumps(stats, indent=1))
+        output.Printer().json(stats, indent=1)
     else:
-        output.print_stats(stats)
+        output.Printer().stats(stats)
     return 0
 
 
 def cmd_import(args: argparse.Namespace, locs: Locations) -> int:
     state = open_state(locs)
     store = open_library(locs, state).store
-    skipped = False
-    for name in args.files:
-        path = Path(name)
-        try:
-            parsed = read_source(path, name=path.name)
-            known = known_hashes(locs)
-            digest = content_hash(path)
-        except SourceError as error:
-            print(f"papers: {error}", file=sys.stderr)
-            skipped = True
-            continue
-        if digest in known:
-            print(f"{path}: already imported (same content as {known[digest].name}); nothing changed")
-            continue
-        report = _import_one(store, path, parsed, digest, locs)
-        for problem in parsed.problems:
-            print(f"papers: {problem}", file=sys.stderr)
-        skipped = skipped or bool(parsed.problems) or not report.records
-        if not report.records:
-            print(f"papers: {path}: no papers found; not imported", file=sys.stderr)
-            continue
-        changed = state.merge_marks(parsed.marks) if parsed.marks else 0
-        extra = f", marks restored on {changed}" if changed else ""
-        print(f"{path}: {report.added} added, {report.merged} merged, {len(parsed.problems)} skipped{extra}")
-    return 1 if skipped else 0
-
-
-def _import_one(store: IndexStore, path: Path, parsed: ParsedFile, digest: str, locs: Locations) -> WriteReport:
-    """Copy the file into the data folder and add its papers, all or nothing."""
+    paths = [Path(name) for name in args.files]
+    label = f"Importing {paths[0].name}" if len(paths) == 1 else f"Importing {len(paths)} files"
     try:
-        with store.lock(), indexing_progress(f"Importing {path.name}") as progress:
-            copy = store_copy(path, digest, locs)
-            try:
-                report = store.add_papers(parsed.iter_papers(), progress)
-            except BaseException:
-                # Nothing was committed: drop the copy so the next rebuild agrees with the index.
-                copy.unlink(missing_ok=True)
-                raise
-            if not report.records:
-                copy.unlink(missing_ok=True)
-                store.refresh_meta()
-    except TimeoutError:
-        raise UserError(f"another papers process is indexing ({store.root / 'build.lock'}); try again soon") from None
+        with indexing_progress(label) as progress:
+            outcomes = import_files(locs, store, paths, marks=state, progress=progress)
+    except filelock.Timeout:
+        raise UserError(INDEX_BUSY.format(lock=store.root / "build.lock")) from None
     except KeyboardInterrupt:
-        raise UserError(f"interrupted: nothing from {path} was imported; the library is as it was", 130) from None
-    return report
+        raise UserError("interrupted: nothing was imported; the library is as it was", 130) from None
+    printer = output.Printer()
+    for outcome in outcomes:
+        for problem in outcome.problems:
+            output.error(problem)
+        printer.line(import_line(outcome))
+    return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
+def import_line(outcome: FileImport) -> str:
+    """The one line ``papers import`` prints per file (stdout), naming the file."""
+    name = output.terminal_safe(str(outcome.path))
+    if outcome.outcome == "duplicate":
+        return f"{name}: already imported (same content as {output.terminal_safe(outcome.same_as)}); nothing changed"
+    if outcome.outcome == "unreadable":
+        return f"{name}: not imported"
+    if outcome.outcome == "empty":
+        return f"{name}: no papers found; not imported"
+    skipped = sum(1 for problem in outcome.problems if " repaired: " not in problem)
+    repaired = len(outcome.problems) - skipped
+    parts = [f"{outcome.added} added", f"{outcome.merged} merged", f"{skipped} skipped"]
+    if repaired:
+        parts.append(f"{repaired} repaired")
+    if outcome.marks_restored:
+        parts.append(f"marks restored on {outcome.marks_restored}")
+    return f"{name}: " + ", ".join(parts)
 
 
 def cmd_reindex(args: argparse.Namespace, locs: Locations) -> int:
@@ -180,10 +199,14 @@ def _each_paper(
 ) -> int:
     state = open_state(locs)
     library = open_library(locs, state)
-    papers = [_find(library, paper_id) for paper_id in ids]  # all ids valid before any change
+    papers = [find_paper(library, paper_id) for paper_id in ids]  # all ids valid before any change
+    printer = output.Printer()
     for paper in papers:
         marks = change(state, paper.id)
-        print(output.mark_line(paper, marks))
+        if getattr(args, "json", False):
+            printer.json(output.marks_json(paper, marks))
+        else:
+            printer.mark(paper, marks)
     return 0
 
 
@@ -214,10 +237,12 @@ def cmd_untag(args, locs):
 def cmd_note(args: argparse.Namespace, locs: Locations) -> int:
     if args.text is None:
         state = open_state(locs)
-        paper = _find(open_library(locs, state), args.id)
+        paper = find_paper(open_library(locs, state), args.id)
         note = state.get(paper.id).note
-        if note:
-            print(note)
+        if args.json:
+            output.Printer().json(output.marks_json(paper, state.get(paper.id)))
+        elif note:
+            output.Printer().line(output.terminal_safe(note, multiline=True))
         return 0
     text = sys.stdin.read() if args.text == "-" else args.text
     return _each_paper(args, locs, [args.id], lambda state, pid: state.set_note(pid, text.strip()))
@@ -233,13 +258,23 @@ def cmd_export(args: argparse.Namespace, locs: Locations) -> int:
     papers = [hit.paper for hit in results.hits]
     text = export_papers(papers, state.get, args.format, with_marks=args.with_marks)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"exported {len(papers)} papers to {args.output}", file=sys.stderr)
+        private = args.format != "json" or args.with_marks  # stars, tags and notes are the user's own
+        write_export(Path(args.output), text, private)
+        print(f"exported {output.plural(len(papers), 'paper')} to {output.terminal_safe(args.output)}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     if not papers:
-        print(f"papers: no papers match {query!r}", file=sys.stderr)
+        output.error(f"no papers match {query!r}")
     return 0
+
+
+def write_export(path: Path, text: str, private: bool) -> None:
+    """Write an export; one that holds marks or notes is created readable by the user only."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    with open(os.open(path, flags, 0o600 if private else 0o644), "w", encoding="utf-8") as handle:
+        if private:
+            os.fchmod(handle.fileno(), 0o600)  # an existing file keeps its mode on open
+        handle.write(text)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Locations], int]] = {

@@ -1,9 +1,16 @@
-"""How the command line prints papers, results and stats for people and for scripts."""
+"""How the command line prints papers, results and stats, for people and for scripts.
+
+On a terminal: coloured (unless ``NO_COLOR`` or a dumb terminal), wrapped to its width.
+Into a pipe or file: plain lines, never wrapped or padded, no colour, so ``grep``,
+``head`` and ``cut`` see one record per line. Third-party text reaches either only
+through ``terminal_safe`` (JSON through ``json_safe``).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.padding import Padding
@@ -11,11 +18,139 @@ from rich.text import Text
 
 from index.highlight import excerpt
 from index.library import SearchResults
+from index.marks import Marks
 from index.paper import Paper
+from index.safe_text import json_safe, plural, terminal_safe
 from index.search_index import BuildReport
-from index.state import Marks, StateStore
+from index.state import StateStore
 
-_console = Console(highlight=False, soft_wrap=False)
+EXCERPT_WIDTH = 220
+"""Characters of abstract shown under each search result."""
+
+
+def wants_color(stream: TextIO) -> bool:
+    """Colour only for a terminal that can show it and a user who did not opt out (no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM", "") != "dumb"
+
+
+class Printer:
+    """Writes to standard output the way the stream calls for (terminal or pipe)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.tty = self.stream.isatty()
+        self._console = (
+            Console(
+                file=self.stream,
+                highlight=False,
+                markup=False,
+                emoji=False,
+                soft_wrap=False,
+                # color_system=None: no colour and no bold/dim either (NO_COLOR, dumb terminals).
+                color_system="auto" if wants_color(self.stream) else None,
+            )
+            if self.tty
+            else None
+        )
+
+    def line(self, text: str = "") -> None:
+        """One line of already-safe plain text."""
+        print(text, file=self.stream)
+
+    def rich(self, renderable: Any) -> None:
+        assert self._console is not None
+        self._console.print(renderable)
+
+    # -- papers ----------------------------------------------------------------------
+    def results(self, results: SearchResults, state: StateStore) -> None:
+        for hit in results.hits:
+            paper, marks = hit.paper, state.get(hit.paper.id)
+            text, spans = excerpt(paper.abstract, results.abstract_spans(paper), width=EXCERPT_WIDTH)
+            if not self.tty:
+                star = "★ " if marks.starred else ""
+                self.line(f"{paper.id}  {_date(paper)}  {star}{terminal_safe(paper.title)}")
+                if text:
+                    self.line("    " + terminal_safe(text))
+                continue
+            line = Text(f"{hit.rank + 1:>3}. ")
+            line.append("★ " if marks.starred else "")
+            line.append_text(_highlighted(paper.title, results.title_spans(paper), "bold"))
+            line.append(f"  [{paper.id}]", style="dim")
+            self.rich(line)
+            meta = meta_line(paper)
+            if marks.tags:
+                meta += "  " + " ".join(f"#{terminal_safe(tag)}" for tag in marks.tags)
+            if meta:
+                self.rich(Text("     " + meta, style="dim"))
+            self.rich(Padding(_highlighted(text, spans), (0, 0, 0, 5)))
+
+    def paper(self, paper: Paper, marks: Marks) -> None:
+        title = ("★ " if marks.starred else "") + terminal_safe(paper.title)
+        fields = [
+            ("id", paper.id),
+            ("arxiv", paper.arxiv_id or ""),
+            ("link", terminal_safe(paper.primary_link)),
+            ("tags", " ".join(f"#{terminal_safe(tag)}" for tag in marks.tags)),
+            ("read", "yes" if marks.read else ""),
+            ("from", ", ".join(terminal_safe(source) for source in paper.sources)),
+        ]
+        meta = meta_line(paper)
+        if self.tty:
+            self.rich(Text(title, style="bold"))
+            if meta:
+                self.rich(Text(meta, style="dim"))
+            for name, value in fields:
+                if value:
+                    self.rich(Text(f"{name + ':':<6} {value}", style="dim"))
+            self.rich(Text())
+            self.rich(Text(terminal_safe(paper.abstract, multiline=True)))
+        else:
+            self.line(title)
+            if meta:
+                self.line(meta)
+            for name, value in fields:
+                if value:
+                    self.line(f"{name + ':':<6} {value}")
+            self.line()
+            self.line(terminal_safe(paper.abstract))
+        if paper.links:
+            self.line()
+            for number, link in enumerate(paper.links, start=1):
+                self.line(f"[{number}] {terminal_safe(link)}")
+        if marks.note:
+            self.line()
+            self.line("note:")
+            for note_line in terminal_safe(marks.note, multiline=True).splitlines():
+                self.line("  " + note_line)
+
+    def json(self, value: Any, indent: int | None = None) -> None:
+        self.line(json_safe(value, indent=indent))
+
+    def stats(self, stats: dict[str, Any]) -> None:
+        self.line(
+            " · ".join(
+                [
+                    plural(stats["papers"], "paper"),
+                    f"{stats['starred']:,} starred",
+                    f"{stats['tagged']:,} tagged",
+                    f"{stats['read']:,} read",
+                    plural(stats["notes"], "note"),
+                ]
+            )
+        )
+        if stats["tags"]:
+            self.line("tags: " + ", ".join(f"{terminal_safe(name)} ({count})" for name, count in stats["tags"].items()))
+        self.line(f"index:      {terminal_safe(stats['index'])}")
+        self.line(f"state file: {terminal_safe(stats['state_file'])}")
+        self.line(f"data:       {terminal_safe(stats['data_dir'])}")
+
+    def mark(self, paper: Paper, marks: Marks) -> None:
+        flags = ["★" if marks.starred else "☆", "read" if marks.read else "unread"]
+        tags = " ".join(f"#{terminal_safe(tag)}" for tag in marks.tags)
+        title = terminal_safe(paper.title)
+        if self.tty and len(title) > 70:
+            title = title[:69] + "…"
+        self.line("  ".join(part for part in (paper.id, " ".join(flags), tags, title) if part))
 
 
 def paper_json(paper: Paper, marks: Marks, score: float | None = None) -> dict[str, Any]:
@@ -32,100 +167,67 @@ def paper_json(paper: Paper, marks: Marks, score: float | None = None) -> dict[s
     return data
 
 
-def _meta(paper: Paper) -> str:
+def marks_json(paper: Paper, marks: Marks) -> dict[str, Any]:
+    """What a mark command did, for scripts (``papers star ID --json``)."""
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "starred": marks.starred,
+        "tags": list(marks.tags),
+        "read": marks.read is not None,
+        "note": marks.note or None,
+    }
+
+
+def meta_line(paper: Paper) -> str:
+    """Authors (or organisation), date and upvotes in one safe line."""
     parts = []
     if paper.author_names:
         shown = ", ".join(paper.author_names[:3])
         parts.append(shown + (f" +{len(paper.author_names) - 3}" if len(paper.author_names) > 3 else ""))
     elif paper.author_count:
-        parts.append(f"{paper.author_count} author{'s' if paper.author_count != 1 else ''}")
+        parts.append(plural(paper.author_count, "author"))
     if paper.org:
         parts.append(paper.org)
     if paper.date:
         parts.append(paper.date.isoformat())
     if paper.upvotes is not None:
         parts.append(f"▲{paper.upvotes}")
-    return " · ".join(parts)
+    return terminal_safe(" · ".join(parts))
+
+
+def _date(paper: Paper) -> str:
+    return paper.date.isoformat() if paper.date else "-" * 10
 
 
 def _highlighted(text: str, spans: list[tuple[int, int]], style: str = "bold yellow") -> Text:
-    rich_text = Text(text)
+    # Replacing control characters maps each to one character, so spans still line up.
+    rich_text = Text(terminal_safe(text))
     for start, end in spans:
         rich_text.stylize(style, start, end)
     return rich_text
 
 
-def print_results(results: SearchResults, state: StateStore) -> None:
-    if not results.hits:
-        hint = f" — did you mean: {results.suggestion}?" if results.suggestion else ""
-        print(f"no papers match {results.query!r}{hint}", file=sys.stderr)
-        return
-    for hit in results.hits:
-        paper, marks = hit.paper, state.get(hit.paper.id)
-        line = Text(f"{hit.rank + 1:>3}. ")
-        line.append("★ " if marks.starred else "")
-        line.append_text(_highlighted(paper.title, results.title_spans(paper), "bold"))
-        line.append(f"  [{paper.id}]", style="dim")
-        _console.print(line)
-        meta = _meta(paper)
-        if marks.tags:
-            meta += "  " + " ".join(f"#{tag}" for tag in marks.tags)
-        if meta:
-            _console.print(Text("     " + meta, style="dim"))
-        text, spans = excerpt(paper.abstract, results.abstract_spans(paper), width=220)
-        _console.print(Padding(_highlighted(text, spans), (0, 0, 0, 5)))
+def summary(results: SearchResults) -> str:
+    """The line under search results (stderr): which hits, how sorted, how long."""
     shown = f"{results.offset + 1}-{results.offset + len(results.hits)}"
-    suggestion = f" · did you mean: {results.suggestion}?" if results.suggestion else ""
-    print(
-        f"{shown} of {results.total} papers · sorted by {results.sort} · {results.elapsed_ms:.0f} ms{suggestion}",
-        file=sys.stderr,
+    suggestion = f" · did you mean: {terminal_safe(results.suggestion)}?" if results.suggestion else ""
+    return (
+        f"{shown} of {plural(results.total, 'paper')} · sorted by {results.sort} · "
+        f"{results.elapsed_ms:.0f} ms{suggestion}"
     )
-
-
-def print_paper(paper: Paper, marks: Marks) -> None:
-    _console.print(Text(("★ " if marks.starred else "") + paper.title, style="bold"))
-    meta = _meta(paper)
-    if meta:
-        _console.print(Text(meta, style="dim"))
-    _console.print(Text(f"id {paper.id} · {paper.primary_link}", style="dim"))
-    if marks.tags:
-        _console.print("tags: " + " ".join(f"#{tag}" for tag in marks.tags))
-    _console.print()
-    _console.print(Text(paper.abstract))
-    if paper.links:
-        _console.print()
-        for number, link in enumerate(paper.links, start=1):
-            _console.print(f"[{number}] {link}", markup=False)
-    if marks.note:
-        _console.print()
-        _console.print(Text("note: " + marks.note, style="italic"))
-    if paper.sources:
-        _console.print(Text("sources: " + ", ".join(paper.sources), style="dim"))
-
-
-def print_stats(stats: dict[str, Any]) -> None:
-    print(
-        f"{stats['papers']} papers · {stats['starred']} starred · {stats['tagged']} tagged · "
-        f"{stats['read']} read · {stats['notes']} notes"
-    )
-    if stats["tags"]:
-        print("tags: " + ", ".join(f"{name} ({count})" for name, count in stats["tags"].items()))
-    print(f"index:      {stats['index']}")
-    print(f"state file: {stats['state_file']}")
-    print(f"data:       {stats['data_dir']}")
 
 
 def build_summary(report: BuildReport, always: bool = False) -> None:
-    """One line after an index (re)build, so scripts and logs see what happened."""
-    print(
-        f"papers: indexed {report.papers} papers from {report.records} records in {report.seconds:.1f} s",
-        file=sys.stderr,
-    )
+    """One line after an index (re)build, so scripts and logs see what happened (and why,
+    when it is news: not on first use)."""
+    if report.reason not in ("no index yet", "rebuild asked for"):
+        error(f"rebuilding the search index: {report.reason}")
+    error(f"indexed {plural(report.papers, 'paper')} from {plural(report.records, 'record')} in {report.seconds:.1f} s")
     for problem in report.problems:
-        print(f"papers: skipped {problem}", file=sys.stderr)
+        error(f"skipped {problem}")
 
 
-def mark_line(paper: Paper, marks: Marks) -> str:
-    flags = ["★" if marks.starred else "☆", "read" if marks.read else "unread"]
-    tags = " ".join(f"#{tag}" for tag in marks.tags)
-    return f"{paper.id}  {' '.join(flags)}  {tags}  {paper.title[:70]}".rstrip()
+def error(message: str) -> None:
+    """One line on stderr, prefixed like every message of the command."""
+    print(f"papers: {terminal_safe(message)}", file=sys.stderr)

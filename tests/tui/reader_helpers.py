@@ -32,11 +32,17 @@ async def settle(pilot) -> None:
 
 
 @asynccontextmanager
-async def reader(size: tuple[int, int] = (100, 30)) -> AsyncIterator:
-    """Run the reader headless; yields (app, pilot, main screen) once results are shown."""
+async def reader(size: tuple[int, int] = (100, 30), in_list: bool = True) -> AsyncIterator:
+    """Run the reader headless; yields (app, pilot, main screen) once results are shown.
+
+    The reader opens in the search box; ``in_list`` moves to the list first (enter), as
+    a user does before using the list's keys.
+    """
     from tui.app import PapersApp
 
     app = PapersApp()
     async with app.run_test(size=size) as pilot:
         await wait_for_reader(pilot)
+        if in_list:
+            await pilot.press("enter")
         yield app, pilot, app.screen

@@ -22,9 +22,9 @@ class FakeApp:
     ("env", "expected"),
     [
         ({}, ("osc52",)),
-        ({"TMUX": "/tmp/tmux-0/default,1,0"}, ("osc52", "tmux")),
+        ({"TMUX": "/tmp/tmux-0/default,1,0"}, ("tmux",)),  # one buffer per copy, not two
         ({"DISPLAY": ":0"}, ("osc52", "native")),
-        ({"WAYLAND_DISPLAY": "wayland-0", "TMUX": "x"}, ("osc52", "tmux", "native")),
+        ({"WAYLAND_DISPLAY": "wayland-0", "TMUX": "x"}, ("tmux", "native")),
         ({"DISPLAY": ":0", "SSH_CONNECTION": "1 2 3 4"}, ("osc52",)),
         ({"DISPLAY": ":0", "SSH_TTY": "/dev/pts/1"}, ("osc52",)),
         ({"PAPERS_CLIPBOARD": "off", "TMUX": "x"}, ()),
@@ -66,7 +66,7 @@ def test_tmux_gets_the_text_on_stdin(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     app = FakeApp()
     done = clipboard.copy_text(app, "https://x.io/ü", {"TMUX": "1", "PAPERS_CLIPBOARD": ""})
-    assert done == ["osc52", "tmux"]
+    assert done == ["tmux"] and app.copied == []  # tmux forwards to the terminal itself (-w)
     assert out.read_text(encoding="utf-8") == "https://x.io/ü"
     assert (tmp_path / "args.txt").read_text().split() == ["load-buffer", "-w", "-"]
 
@@ -79,6 +79,16 @@ def test_old_tmux_without_w_falls_back(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     assert clipboard.copy_text(FakeApp(), "abc", {"PAPERS_CLIPBOARD": "tmux"}) == ["tmux"]
     assert out.read_text() == "abc"
+
+
+def test_inside_tmux_osc52_is_the_fallback_when_tmux_fails(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake_tool(bin_dir, "tmux", "exit 1\n")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    app = FakeApp()
+    assert clipboard.copy_text(app, "abc", {"TMUX": "1"}) == ["osc52"]
+    assert app.copied == ["abc"]
 
 
 def test_missing_or_hanging_helpers_fail_quietly(tmp_path, monkeypatch, capfd):

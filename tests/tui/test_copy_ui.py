@@ -88,7 +88,7 @@ def test_open_over_ssh_copies_instead(monkeypatch):
             await settle(pilot)
             assert opened == []
             assert copied == [screen.selected.primary_link]
-            assert any("over SSH: copied link instead" in n.message for n in app._notifications)
+            assert any("Over SSH: Copied link instead" in n.message for n in app._notifications)
 
     asyncio.run(scenario())
 

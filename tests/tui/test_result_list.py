@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -55,14 +54,11 @@ def test_100k_rows_jump_to_end_fetches_only_the_pages_seen():
         async with app.run_test(size=(80, 24)) as pilot:
             listing = app.query_one(ResultList)
             assert listing.virtual_size.height == TOTAL
-            started = time.perf_counter()
             await pilot.press("G")
             await pilot.pause()
-            elapsed = time.perf_counter() - started
             assert listing.cursor == TOTAL - 1
             assert app.highlighted[-1].title == f"Paper number {TOTAL - 1}"
             assert len(listing.source.pages) <= 3, "only the first and last pages are loaded"
-            assert elapsed < 1.0
             await pilot.press("g", *["pagedown"] * 10)
             await pilot.pause()
             assert listing.cursor > 200 and listing.source.hit(listing.cursor) is not None

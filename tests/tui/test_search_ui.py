@@ -17,13 +17,13 @@ def status_text(screen) -> str:
     return screen.query_one(StatusLine).describe().plain
 
 
-def test_opens_on_the_library_newest_first():
+def test_opens_on_the_library_newest_first_in_the_search_box():
     async def scenario():
-        async with reader() as (app, pilot, screen):
+        async with reader(in_list=False) as (app, pilot, screen):
             assert screen.results.total == 790
             assert status_text(screen).startswith("790 papers · newest first")
             listing = screen.query_one(ResultList)
-            assert app.focused is listing
+            assert isinstance(app.focused, Input), "type to search, from the first key"
             dates = [listing.source.hit(row).paper.date for row in range(20)]
             known = [d for d in dates if d]
             assert known == sorted(known, reverse=True)

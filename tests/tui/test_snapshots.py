@@ -43,7 +43,7 @@ def test_library_view(snap_compare, size):
 def test_search_with_highlights(snap_compare, size):
     async def search(pilot) -> None:
         await ready(pilot)
-        await pilot.press("slash", *"diffusion planning", "enter")
+        await pilot.press(*"diffusion planning", "enter")  # the reader opens in the search box
         await settle(pilot)
 
     assert snap_compare(PapersApp(), terminal_size=size, run_before=search)
@@ -53,7 +53,7 @@ def test_search_with_highlights(snap_compare, size):
 def test_tag_editor(snap_compare, size):
     async def edit_tags(pilot) -> None:
         await ready(pilot)
-        await pilot.press("t", *"rl to")
+        await pilot.press("enter", "t", *"rl to")
         await pilot.pause(0.2)  # the completion is computed in a worker
 
     assert snap_compare(PapersApp(), terminal_size=size, run_before=edit_tags)
@@ -62,7 +62,7 @@ def test_tag_editor(snap_compare, size):
 def test_narrow_viewer(snap_compare):
     async def open_paper(pilot) -> None:
         await ready(pilot)
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # to the list, then open the paper
         await settle(pilot)
 
     assert snap_compare(PapersApp(), terminal_size=(80, 24), run_before=open_paper)

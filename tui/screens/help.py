@@ -12,7 +12,14 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from index.query import QUERY_SYNTAX
+from index.safe_text import terminal_safe
+
 KEYMAP_HINT = 'Change keys in config.toml: [keymap] then binding-id = "keys", e.g. star-paper = "x".'
+FOCUS_HINT = (
+    "The reader opens in the search box: type to search. enter, ↓ or tab go to the list, "
+    "where the keys below act on the paper under the cursor; / comes back to the box."
+)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,8 +36,13 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog", classes="dialog help-dialog"):
             yield Label("Keys", classes="dialog-title")
+            yield Label(FOCUS_HINT, classes="dialog-hint")
             yield Static(self.key_table(), id="help-keys")
-            yield Label(f"{KEYMAP_HINT}\nConfig file: {self.config}", markup=False, classes="dialog-hint")
+            yield Label("Query syntax", classes="dialog-title help-heading")
+            yield Static(self.syntax_table(), id="help-syntax")
+            yield Label(
+                f"{KEYMAP_HINT}\nConfig file: {terminal_safe(self.config)}", markup=False, classes="dialog-hint"
+            )
             yield Label("esc close · ctrl+p runs any of these by name", classes="dialog-hint")
 
     def key_table(self) -> Table:
@@ -49,6 +61,15 @@ class HelpScreen(ModalScreen[None]):
                 shown = " ".join(self.app.get_key_display(binding.with_key(key.strip())) for key in keys.split(","))
                 what = binding.description + (f" — {binding.tooltip}" if binding.tooltip else "")
                 table.add_row(shown, what, binding.id or "")
+        return table
+
+    @staticmethod
+    def syntax_table() -> Table:
+        table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+        table.add_column("type", style="bold")
+        table.add_column("finds")
+        for example, meaning in QUERY_SYNTAX:
+            table.add_row(example, meaning)
         return table
 
     def action_close(self) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from index.safe_text import terminal_safe
 from tui.messages import CopyRequested, OpenRequested
 
 
@@ -25,14 +26,14 @@ class LinksPicker(ModalScreen[None]):
 
     def __init__(self, title: str, links: list[str]) -> None:
         super().__init__()
-        self.paper_title = title
+        self.paper_title = terminal_safe(title)
         self.links = links
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Label(f"Links of “{self.paper_title}”", markup=False, classes="dialog-title")
             yield OptionList(
-                *[Option(Text(f"{n}  {link}"), id=str(n)) for n, link in enumerate(self.links, start=1)],
+                *[Option(Text(f"{n}  {terminal_safe(link)}"), id=str(n)) for n, link in enumerate(self.links, start=1)],
                 id="link-list",
             )
             yield Label("1-9 or enter copy · o open · esc close", classes="dialog-hint")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle
@@ -20,7 +20,10 @@ from textual.widgets import Label, ProgressBar
 
 from index.library import Library
 from index.locations import Locations
+from index.safe_text import terminal_safe
+from index.search_index import IndexStore
 from index.state import StateStore
+from tui.widgets.safe_input import without_controls
 
 
 class LoadingScreen(Screen):
@@ -46,14 +49,25 @@ class LoadingScreen(Screen):
     class Failed(Message):
         error: str
 
+    @dataclass
+    class Building(Message):
+        """The index has to be built first, and why."""
+
+        reason: str
+
     def __init__(self, locs: Locations) -> None:
         super().__init__()
         self.locs = locs
+        self.failed = False
+        self.building = "Indexing papers…"
+        self.typed = ""
+        """What the user typed before the library was open: it becomes their first query."""
 
     def compose(self) -> ComposeResult:
         with Middle(), Center(id="loading"):
             yield Label("Opening your library…", id="loading-label", markup=False)
             yield ProgressBar(show_eta=False, id="loading-bar")
+            yield Label("", id="loading-typed", markup=False)
 
     def on_mount(self) -> None:
         self.open_library()
@@ -61,6 +75,9 @@ class LoadingScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def open_library(self) -> None:
         try:
+            reason = IndexStore(self.locs).stale_reason()
+            if reason is not None:
+                self.post_message(self.Building(reason))
             state = StateStore(self.locs.state_file)
             library = Library.open(self.locs, marks=state, progress=self.report_progress)
         except Exception as error:  # shown on screen; the user decides what to do
@@ -68,12 +85,35 @@ class LoadingScreen(Screen):
             return
         self.post_message(self.Opened(library, state))
 
+    def on_key(self, event: events.Key) -> None:
+        # "Type to search" holds from the first keystroke, even while the index opens.
+        if event.key == "backspace":
+            self.typed = self.typed[:-1]
+        elif event.character and event.is_printable:
+            self.typed += event.character
+        else:
+            return
+        event.stop()
+        self.query_one("#loading-typed", Label).update(f"Search: {terminal_safe(self.typed)}▏" if self.typed else "")
+
+    def on_paste(self, event: events.Paste) -> None:
+        self.typed += without_controls(" ".join(event.text.split()))
+        event.stop()
+
     def report_progress(self, done: int, total: int) -> None:
         self.post_message(self.Progress(done, total))
 
+    @on(Building)
+    def say_why(self, message: Building) -> None:
+        self.building = (
+            "Indexing papers (first run only)…"
+            if message.reason == "no index yet"
+            else f"Rebuilding the search index ({terminal_safe(message.reason)})…"
+        )
+
     @on(Progress)
     def show_progress(self, message: Progress) -> None:
-        label = "Indexing papers (first run only)…" if message.done < message.total else "Saving the index…"
+        label = self.building if message.done < message.total else "Saving the index…"
         self.query_one("#loading-label", Label).update(label)
         self.query_one(ProgressBar).update(total=message.total or None, progress=message.done)
 
@@ -85,12 +125,13 @@ class LoadingScreen(Screen):
         # app: keep it out of the garbage collector's full passes, which otherwise scan it
         # all and stalled one frame in twenty by ~100 ms (measured by tests/bench/reader.py).
         gc.freeze()
-        self.app.switch_screen(MainScreen(message.library, message.state))
+        self.app.switch_screen(MainScreen(message.library, message.state, initial_query=self.typed))
 
     @on(Failed)
     def show_failure(self, message: Failed) -> None:
+        self.failed = True
         self.query_one(ProgressBar).display = False
         self.query_one("#loading-label", Label).update(
-            f"Could not open the library.\n{message.error}\n\nTry `papers reindex`, or `papers stats` for the paths. "
-            "Press q to quit."
+            f"Could not open the library.\n{terminal_safe(message.error)}\n\n"
+            "Try `papers reindex`, or `papers stats` for the paths. Press q to quit."
         )

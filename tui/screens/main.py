@@ -19,16 +19,22 @@ from textual.widgets import Footer, Input
 from index.library import SORTS, Library, SearchResults
 from index.marks import EMPTY, Marks
 from index.paper import Paper
+from index.safe_text import terminal_safe
 from index.state import StateStore
 from tui.screens.engine import Skipped
 from tui.screens.help import HelpScreen
 from tui.screens.palette import PaperCommands
-from tui.screens.paper_actions import PaperActions
+from tui.screens.paper_actions import PAPER_ACTIONS, PaperActions
 from tui.screens.searching import SearchingScreen
 from tui.widgets.result_list import ResultList
+from tui.widgets.safe_input import SearchBox
 from tui.widgets.status import StatusLine
 from tui.widgets.viewer import PaperViewer
 
+HOLD_KEYS_AT_MOST = 2.0
+"""Seconds the list keeps keys for rows still being searched, at most (a slow search)."""
+FULL_FOOTER_WIDTH = 80
+"""Columns from which the footer has room for its spacing and the palette hint."""
 POLL_SECONDS = 2.0
 """How often to look for another instance's marks or a rebuilt index."""
 
@@ -43,7 +49,9 @@ class MainScreen(PaperActions, SearchingScreen):
         # over SSH) already go to the search box; check_action lets "/" type inside the box.
         Binding("slash", "focus_search", "Search", priority=True, id="focus-search", tooltip="Type a query"),
         Binding("escape", "back", "Back", priority=True, id="back", tooltip="Back to the list"),
-        Binding("down", "focus_list", "To the list", show=False, id="focus-list"),
+        # Handled by the search box itself as the key is read (see SearchBox); listed here
+        # for the footer, the help screen and the keymap.
+        Binding("enter,down,tab", "focus_list", "Results", id="focus-list", tooltip="From the search box to the list"),
         Binding("s", "star_paper", "Star", id="star-paper", tooltip="Star or unstar the paper"),
         Binding("t", "tag_paper", "Tag", id="tag-paper", tooltip="Add tags (foo) or remove them (-foo)"),
         Binding("n", "edit_note", "Note", show=False, id="edit-note", tooltip="Write a note (ctrl+s saves)"),
@@ -67,13 +75,18 @@ class MainScreen(PaperActions, SearchingScreen):
     class IndexChanged(Message):
         """The index on disk was rebuilt or updated by another process."""
 
-    def __init__(self, library: Library, state: StateStore) -> None:
+    def __init__(self, library: Library, state: StateStore, initial_query: str = "") -> None:
         super().__init__(library)
         self.state = state
+        self.initial_query = initial_query
         self._messages_shown = 0
 
     def compose(self) -> ComposeResult:
-        search = Input(placeholder='Search: words, "phrases", tag:rl is:unread date:2024 upvotes:>=10', id="search")
+        search = SearchBox(
+            self.leave_search_box,
+            placeholder='Search: words, "phrases", tag:rl is:unread date:2024 upvotes:>=10',
+            id="search",
+        )
         search.cursor_blink = False  # a blinking cursor repaints twice a second: wasted bytes over SSH
         yield search
         with Horizontal(id="panes"):
@@ -87,7 +100,13 @@ class MainScreen(PaperActions, SearchingScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.result_list.focus()
+        # The reader opens in the search box (like fzf): typing at once searches and can
+        # never star, tag or copy anything; enter, ↓ or tab go to the list, / comes back.
+        search = self.query_one("#search", Input)
+        self.set_focus(search)
+        if self.initial_query:
+            search.value = self.initial_query  # typed while the library was opening
+            search.cursor_position = len(self.initial_query)
         self.search()
         self.show_state_messages()
         if self.state.read_only:
@@ -95,6 +114,13 @@ class MainScreen(PaperActions, SearchingScreen):
                 "Your marks file is read-only here: changes will not be saved", severity="warning", markup=False
             )
         self.set_interval(POLL_SECONDS, self.poll_changes)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Below 80 columns the footer drops its spacing and the palette hint (ctrl+p still
+        # works, and ? lists it) so that every shown key fits: at 60 it read "q Qu".
+        footer = self.query_one(Footer)
+        footer.compact = event.size.width < FULL_FOOTER_WIDTH
+        footer.show_command_palette = event.size.width >= FULL_FOOTER_WIDTH
 
     def watch_viewing(self, viewing: bool) -> None:
         self.set_class(viewing, "-viewing")
@@ -109,10 +135,6 @@ class MainScreen(PaperActions, SearchingScreen):
     @on(Input.Changed, "#search")
     def update_query(self, event: Input.Changed) -> None:
         self.search_text = event.value
-
-    @on(Input.Submitted, "#search")
-    def submit_query(self) -> None:
-        self.set_focus(self.result_list)
 
     @on(ResultList.PaperHighlighted)
     def highlight_paper(self, message: ResultList.PaperHighlighted) -> None:
@@ -149,9 +171,24 @@ class MainScreen(PaperActions, SearchingScreen):
         self.viewing = False
         self.set_focus(self.result_list)
 
+    def leave_search_box(self, typed: str) -> None:
+        """enter / ↓ / tab in the search box, called as the key is read (see SearchBox)."""
+        self.action_focus_list()
+        if self.search_pending(typed):
+            # Keys typed after enter are meant for the rows of what was typed before it.
+            self.result_list.hold_keys()
+            self.set_timer(HOLD_KEYS_AT_MOST, self.result_list.release_keys)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "focus_search" and isinstance(self.focused, Input):
+        in_search_box = isinstance(self.focused, Input)
+        if action == "focus_search" and in_search_box:
             return False  # Textual cannot tell that "/" is a printable key for the box: let it type
+        if action == "focus_list":
+            return in_search_box  # shown in the footer there; elsewhere enter opens a paper
+        if action in PAPER_ACTIONS:
+            # Only while the list or the abstract has focus: a key that reaches the screen
+            # from anywhere else (the box, or before focus lands) must never change a mark.
+            return isinstance(self.focused, (ResultList, PaperViewer))
         if action == "back":
             # Only when there is somewhere to go back to; otherwise esc is free (and hidden in the footer).
             return isinstance(self.focused, Input) or self.viewing or bool(self.context or self.filter)
@@ -181,7 +218,7 @@ class MainScreen(PaperActions, SearchingScreen):
 
     def jump_to(self, paper: Paper) -> None:
         """Show one paper from the palette, in place of the search until esc."""
-        self.post_message(self.FixedList([paper], f"jumped to “{paper.title[:50]}”"))
+        self.post_message(self.FixedList([paper], f"jumped to “{terminal_safe(paper.title[:50])}”"))
 
     # -- other instances -------------------------------------------------------------
     def poll_changes(self) -> None:
@@ -211,6 +248,9 @@ class MainScreen(PaperActions, SearchingScreen):
             self.selected_marks = self.state.get(self.selected.id)
 
     def show_state_messages(self) -> None:
+        """Say what the state file or the engine had to do on their own (a repair, a rebuild)."""
         for message in self.state.messages[self._messages_shown :]:
             self.notify(message, title="Marks file", severity="warning", timeout=10, markup=False)
         self._messages_shown = len(self.state.messages)
+        while self.library.notices:
+            self.notify(self.library.notices.pop(0), title="Search index", severity="warning", timeout=10, markup=False)

@@ -14,11 +14,17 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from index.library import SORTS, QueryError
 from index.paper import Paper
+from index.safe_text import plural, terminal_safe
 from tui.screens.engine import Skipped
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
+SORT_HELP = {
+    "relevance": "best match first (newest first when nothing is typed)",
+    "date": "newest first, undated papers last",
+    "upvotes": "most upvoted first",
+}
 JUMP_LIMIT = 8
 """Papers offered per palette query: enough to pick from without drowning the commands."""
 
@@ -43,12 +49,17 @@ class PaperCommands(Provider):
         if main.filter:
             yield "Clear the filter", partial(setattr, main, "filter", ""), f"now: {main.filter}"
         for tag, count in main.state.tag_counts().items():
-            yield f"Filter by tag: {tag}", partial(setattr, main, "filter", tag_filter(tag)), f"{count} papers"
+            yield (
+                f"Filter by tag: {terminal_safe(tag)}",
+                partial(setattr, main, "filter", tag_filter(tag)),
+                plural(count, "paper"),
+            )
         for sort in SORTS:
-            yield f"Sort by {sort}", partial(setattr, main, "sort", sort), "newest first when nothing is typed"
+            yield f"Sort by {sort}", partial(setattr, main, "sort", sort), SORT_HELP[sort]
         for binding in main.BINDINGS:
             if binding.id not in ("back", "focus-list"):  # keys that only make sense as keys
-                action = partial(main.run_action, binding.action)
+                # Called directly: from the palette a paper action is deliberate, wherever focus was.
+                action = getattr(main, f"action_{binding.action}")
                 yield binding.description, action, binding.tooltip or f"key {binding.key}"
 
     async def discover(self) -> Hits:
@@ -61,7 +72,7 @@ class PaperCommands(Provider):
             if (score := matcher.match(name)) > 0:
                 yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)
         for paper in await self.find_papers(query):
-            label = f"Jump to paper: {paper.title}"
+            label = f"Jump to paper: {terminal_safe(paper.title)}"
             score = max(matcher.match(label), 0.01)  # the engine found it; keep it even if fuzzy disagrees
             yield Hit(score, matcher.highlight(label), partial(self.main.jump_to, paper), text=label, help=paper.id)
 

@@ -24,6 +24,20 @@ from tui.widgets.paper_text import citation, paper_links
 from tui.widgets.result_list import ResultList
 
 RELATED_LIMIT = 30
+PAPER_ACTIONS = frozenset(
+    {
+        "star_paper",
+        "tag_paper",
+        "edit_note",
+        "toggle_read",
+        "copy_link",
+        "copy_citation",
+        "pick_link",
+        "open_in_browser",
+        "related_papers",
+    }
+)
+"""Actions on the paper under the cursor (the screen allows them only from the list or viewer)."""
 
 
 class PaperActions:
@@ -37,9 +51,16 @@ class PaperActions:
     result_list: ResultList
 
     def current_paper(self) -> Paper | None:
-        if self.selected is None:
+        """The paper under the cursor now, as the key is handled.
+
+        Read from the list itself, never from ``selected``: that follows a message the
+        list posts, which is handled only after the other keys of a burst ("js" would
+        star the paper above the cursor).
+        """
+        paper = self.result_list.highlighted
+        if paper is None:
             self.notify("No paper under the cursor", severity="warning", timeout=2, markup=False)
-        return self.selected
+        return paper
 
     def save_marks(self, paper: Paper, change: Callable[[], Marks]) -> Marks | None:
         """Apply one change through the state store (written to disk before it returns)."""

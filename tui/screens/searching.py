@@ -106,7 +106,9 @@ class SearchingScreen(Screen):
         self.search()
 
     def watch_sort(self) -> None:
-        self.search(keep_paper=self.result_list.highlighted.id if self.result_list.highlighted else None)
+        # A new order starts at its top: keeping the cursor's paper left the view mid-list
+        # among undated papers after switching to the date sort.
+        self.search()
 
     def watch_context(self) -> None:
         self.refresh_bindings()
@@ -201,11 +203,20 @@ class SearchingScreen(Screen):
         source = RowSource.from_results(results, generation)
         row = source.row_of(keep_paper) if keep_paper else None
         listing.show(source, cursor=row or 0)
+        listing.release_keys()
+
+    def search_pending(self, typed: str | None = None) -> bool:
+        """Whether the rows shown are not yet those of the latest search (or of ``typed``,
+        text in the search box whose search has not even started)."""
+        if typed is not None and typed != self.search_text:
+            return True
+        return self.result_list.source.generation != self._latest
 
     @on(SearchFailed)
     def show_query_error(self, message: SearchFailed) -> None:
         if message.generation == self._latest:
             self.error = message.error
+            self.result_list.release_keys()  # the rows shown stay: keys act on them
 
     @on(ResultList.PageWanted)
     def fetch_page(self, message: ResultList.PageWanted) -> None:

@@ -16,6 +16,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
 from index.marks import normalize_tag
+from index.safe_text import terminal_safe
+from tui.widgets.safe_input import SafeInput
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class TagEditor(ModalScreen[TagEdit | None]):
 
     def __init__(self, title: str, tags: tuple[str, ...], counts: dict[str, int]) -> None:
         super().__init__()
-        self.paper_title = title
+        self.paper_title = terminal_safe(title)
         self.tags = tags
         # Most used tags first: they are the likeliest completions.
         self.known = sorted(counts, key=lambda tag: (-counts[tag], tag))
@@ -68,16 +70,16 @@ class TagEditor(ModalScreen[TagEdit | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Label(f"Tags for “{self.paper_title}”", markup=False, classes="dialog-title")
-            current = " ".join(f"#{tag}" for tag in self.tags) or "(none yet)"
+            current = terminal_safe(" ".join(f"#{tag}" for tag in self.tags)) or "(none yet)"
             yield Label(f"Now: {current}", markup=False, id="current-tags")
-            editor = Input(
+            editor = SafeInput(
                 placeholder="tag to add, -tag to remove (space between several)",
                 suggester=LastWordSuggester(self.known, case_sensitive=False),
                 id="tag-input",
             )
             editor.cursor_blink = False
             yield editor
-            known = ", ".join(self.known[:12]) or "none yet"
+            known = terminal_safe(", ".join(self.known[:12])) or "none yet"
             yield Label(f"Existing: {known}", markup=False, classes="dialog-hint", id="known-tags")
             yield Label("enter save · → complete · esc cancel", classes="dialog-hint")
 

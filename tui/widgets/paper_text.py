@@ -13,6 +13,7 @@ from rich.text import Text
 from index.library import SearchResults
 from index.marks import Marks
 from index.paper import Paper
+from index.safe_text import safe_url, terminal_safe
 
 MAX_AUTHORS = 3
 
@@ -31,7 +32,7 @@ def citation(paper: Paper) -> str:
 
 
 def byline(paper: Paper) -> str:
-    """Who wrote it, as far as the sources say."""
+    """Who wrote it, as far as the sources say (not yet made terminal-safe)."""
     names = paper.author_names
     if names:
         shown = ", ".join(names[:MAX_AUTHORS])
@@ -61,8 +62,10 @@ def paper_text(
     if paper is None:
         return Text("No paper here. Type to search; esc clears a filter.", style=styles.meta)
     text = Text()
-    title = Text(paper.title, style=styles.title)
-    abstract = Text(paper.abstract or "(no abstract)")
+    # Every third-party string goes through terminal_safe (index.safe_text): one control
+    # character becomes one visible character, so highlight spans still line up.
+    title = Text(terminal_safe(paper.title), style=styles.title)
+    abstract = Text(terminal_safe(paper.abstract, multiline=True) or "(no abstract)")
     if results is not None:
         for start, end in results.title_spans(paper):
             title.stylize(styles.match, start, end)
@@ -70,30 +73,32 @@ def paper_text(
             abstract.stylize(styles.match, start, end)
     text.append_text(title)
     text.append("\n")
-    meta = [byline(paper)]
+    meta = [terminal_safe(byline(paper))]
     if paper.date:
-        meta.append(paper.date.strftime("%-d %b %Y"))
+        meta.append(paper.date.isoformat())  # the same form as the result list
     if paper.upvotes is not None:
         meta.append(f"▲ {paper.upvotes} upvote" + ("s" if paper.upvotes != 1 else ""))
     meta.append("read" if marks.read else "unread")
     text.append(" · ".join(meta), styles.meta)
     if paper.sources:
-        text.append("\nfrom " + ", ".join(paper.sources), styles.meta)
+        text.append("\nfrom " + terminal_safe(", ".join(paper.sources)), styles.meta)
     if marks.starred or marks.tags:
         text.append("\n")
         if marks.starred:
             text.append("★ starred  ", styles.tag)
-        text.append(" ".join(f"#{tag}" for tag in marks.tags), styles.tag)
+        text.append(terminal_safe(" ".join(f"#{tag}" for tag in marks.tags)), styles.tag)
     if marks.note:
         text.append("\n\nNote", styles.heading)
         if marks.note_updated_at:
-            text.append(f"  (edited {marks.note_updated_at[:10]})", styles.meta)
+            text.append(f"  (edited {terminal_safe(marks.note_updated_at[:10])})", styles.meta)
         text.append("\n")
-        text.append(marks.note, styles.note)
+        text.append(terminal_safe(marks.note, multiline=True), styles.note)
     text.append("\n\n")
     text.append_text(abstract)
     text.append("\n\nLinks", styles.heading)
     for number, link in enumerate(paper_links(paper), start=1):
         text.append(f"\n[{number}] ", styles.link_number)
-        text.append(link, Style(link=link))
+        # An OSC 8 hyperlink only for a clean http(s) URL; anything else is plain text.
+        url = safe_url(link)
+        text.append(terminal_safe(link), Style(link=url) if url else None)
     return text

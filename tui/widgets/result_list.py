@@ -86,6 +86,9 @@ class ResultList(ScrollView, can_focus=True):
         paper: Paper
         row: int
 
+    class ReleaseKeys(Message):
+        """Replay the keys held while the rows were on their way (see :meth:`hold_keys`)."""
+
     @dataclass
     class PageWanted(Message):
         """Rows from ``offset`` on are needed for the rows of search ``generation``."""
@@ -104,6 +107,7 @@ class ResultList(ScrollView, can_focus=True):
         self._styles: dict[tuple[bool, bool], RowStyles] = {}
         """Row styles by (cursor row, focused), computed once per theme."""
         self._announced: tuple[str | None, int] | None = None
+        self._held: list[events.Key] | None = None
 
     # -- data from the screen ---------------------------------------------------
     def show(self, source: RowSource, cursor: int = 0) -> None:
@@ -132,6 +136,34 @@ class ResultList(ScrollView, can_focus=True):
     def clear_cache(self) -> None:
         self._strips.clear()
         self.refresh()
+
+    # -- keys that arrive before the rows they are meant for ------------------------
+    def hold_keys(self) -> None:
+        """Keep the keys that reach the list until :meth:`release_keys`.
+
+        "kernel⏎js" typed in one go: the j and s are meant for the rows of "kernel",
+        which are still being searched when they arrive. Held, they act on those rows.
+        """
+        if self._held is None:
+            self._held = []
+
+    def release_keys(self) -> None:
+        """Replay held keys, after any key already queued here (so their order is kept)."""
+        if self._held is not None:
+            self.post_message(self.ReleaseKeys())
+
+    def on_key(self, event: events.Key) -> None:
+        if self._held is not None:
+            self._held.append(event)
+            event.stop()
+            event.prevent_default()
+
+    async def on_result_list_release_keys(self, message: ReleaseKeys) -> None:
+        held, self._held = self._held or [], None
+        for event in held:
+            # What the app does with a key its focused widget did not use: run the bindings
+            # of the focused widget and its ancestors (the screen's paper actions among them).
+            await self.app._check_bindings(event.key)
 
     @property
     def highlighted(self) -> Paper | None:

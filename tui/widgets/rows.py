@@ -16,6 +16,7 @@ from rich.text import Text
 from index.library import Hit, SearchResults
 from index.marks import Marks
 from index.paper import Paper
+from index.safe_text import terminal_safe
 
 PAGE_SIZE = 200
 """Hits fetched per request: a few screens ahead, cheap enough to fetch per keystroke."""
@@ -102,7 +103,8 @@ def render_row(hit: Hit | None, marks: Marks, spans: list[tuple[int, int]], widt
     row.append("•" if not marks.read else " ", styles.unread)
     row.append(" ")
     right = _right_columns(paper, marks, width, styles)
-    title = Text(paper.title, no_wrap=True, overflow="ellipsis", end="")
+    # terminal_safe maps each control character to one character, so spans still line up.
+    title = Text(terminal_safe(paper.title), no_wrap=True, overflow="ellipsis", end="")
     for start, end in spans:
         title.stylize(styles.match, start, end)
     room = max(1, width - row.cell_len - right.cell_len - 1)
@@ -117,7 +119,7 @@ def render_row(hit: Hit | None, marks: Marks, spans: list[tuple[int, int]], widt
 def _right_columns(paper: Paper, marks: Marks, width: int, styles: RowStyles) -> Text:
     right = Text(no_wrap=True, end="")
     if width >= WIDE_ROW and marks.tags:
-        tags = " ".join(f"#{tag}" for tag in marks.tags)
+        tags = terminal_safe(" ".join(f"#{tag}" for tag in marks.tags))
         if cell_len(tags) > TAG_WIDTH:
             tags = tags[: TAG_WIDTH - 1] + "…"
         right.append(tags, styles.tag)

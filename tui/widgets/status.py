@@ -7,6 +7,7 @@ from textual.reactive import var
 from textual.widget import Widget
 
 from index.library import SearchResults
+from index.safe_text import plural, terminal_safe
 
 
 class StatusLine(Widget):
@@ -61,20 +62,20 @@ class StatusLine(Widget):
 
     def describe(self) -> Text:
         if self.error:
-            return Text(f"⚠ {self.error}")
+            return Text(f"⚠ {terminal_safe(self.error)}")
         if self.context:
-            return Text(f"{self.context} · esc returns")
+            return Text(f"{terminal_safe(self.context)} · esc returns")
         results = self.results
         if results is None:
             return Text("searching…")
-        parts = [f"{results.total:,} paper" + ("" if results.total == 1 else "s")]
+        parts = [plural(results.total, "paper")]
         if not results.complete:
             parts = [f"{results.total:,}+ papers so far, still searching…"]
         parts.append("newest first" if self.sort == "relevance" and not results.query.strip() else f"by {self.sort}")
         if self.filter:
-            parts.append(f"filter {self.filter}")
+            parts.append(f"filter {terminal_safe(self.filter)}")
         parts.append(f"{results.elapsed_ms:.0f} ms")
         text = Text(" · ".join(parts))
         if results.suggestion:
-            text.append(f" · did you mean: {results.suggestion}", "bold")
+            text.append(f" · did you mean: {terminal_safe(results.suggestion)}", "bold")
         return text

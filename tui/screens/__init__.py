@@ -1,0 +1,1 @@
+"""The reader's screens: loading, the main screen and its dialogs."""

@@ -1,0 +1,1 @@
+"""The reader's widgets: result list, abstract viewer, status line, safe text boxes."""
