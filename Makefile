@@ -25,10 +25,11 @@ run: $(RUN_STAMP)  ## open the reader on the bundled corpus
 test: $(TEST_STAMP)  ## the whole suite (what CI runs)
 	$(VENV)/bin/pytest -n 4 -q
 
-lint: $(TEST_STAMP)
+lint: $(TEST_STAMP)  ## ruff, mypy over index/ and tui/, and the import layers
 	$(VENV)/bin/ruff check index tui tests scripts
 	$(VENV)/bin/ruff format --check index tui tests scripts
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 screenshots: $(TEST_STAMP)  ## real SVG captures of the reader into screenshots/
 	$(PY) scripts/screenshots.py

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from index.marks import Marks
+from index.excerpts import excerpt
 from index.paper import Paper
 from index.safe_text import json_safe, spreadsheet_safe, terminal_safe
+from index.state.marks import Marks
 
 FORMATS = ("bibtex", "markdown", "json", "csv")
 CSV_COLUMNS = ("id", "title", "date", "authors", "org", "upvotes", "url", "starred", "tags", "note", "abstract")
@@ -220,25 +221,8 @@ def _markdown_url(url: str) -> str:
 
 
 def _who(paper: Paper) -> str:
-    if paper.org:
-        return paper.org
-    if paper.author_names:
-        first = paper.author_names[0]
-        return first if len(paper.author_names) == 1 else f"{first} et al."
-    if paper.author_count:
-        return f"{paper.author_count} author" + ("" if paper.author_count == 1 else "s")
-    return ""
-
-
-def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
-    """The first sentence of ``text``, or its first ``limit`` characters cut at a word."""
-    match = re.search(r"[.!?](?=\s+[A-Z(\"'])", text)
-    if match and match.end() <= limit:
-        return text[: match.end()]
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
+    # In a reading list the organisation that posted it says most; else the first author.
+    return paper.org or paper.byline(max_names=1)
 
 
 def _markdown_item(paper: Paper, marks: Marks) -> list[str]:
@@ -253,7 +237,7 @@ def _markdown_item(paper: Paper, marks: Marks) -> list[str]:
         line += " " + " ".join(f"`#{tag}`" for tag in marks.tags)
     lines = [line]
     if paper.abstract:
-        lines.append("  " + _markdown_escape(excerpt(paper.abstract)))
+        lines.append("  " + _markdown_escape(excerpt(paper.abstract, EXCERPT_LENGTH)))
     if marks.note:
         lines.append("")
         for note_line in marks.note.strip().splitlines():

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from whoosh import index as whoosh_index
-
 from index.locations import Locations
-from index.parsed import ParsedFile
-from index.search_index import IndexStore, Progress
-from index.sources import SourceError, content_hash, known_hashes, read_source, store_copy
+from index.sources.files import SourceError, content_hash, known_hashes, read_source, store_copy
+from index.sources.parsed import ParsedFile
+from index.store.generations import IndexStore
+from index.store.writer import Progress
 
 
 class MarksMerger(Protocol):
@@ -56,7 +55,7 @@ def import_files(
 ) -> list[FileImport]:
     """Import ``paths`` in order; returns one :class:`FileImport` per path.
 
-    Raises ``filelock.Timeout`` if another process holds the index lock, and lets
+    Raises ``IndexBusy`` if another process holds the index lock, and lets
     ``KeyboardInterrupt`` through after undoing everything.
     """
     outcomes: list[FileImport] = []
@@ -109,14 +108,9 @@ def import_files(
 
 def _restore_marks(store: IndexStore, marks: MarksMerger, files: list[tuple[FileImport, ParsedFile]]) -> None:
     """Marks carried by an export go to the paper their record became (it may have merged)."""
-    with whoosh_index.open_dir(str(store.current_dir())).searcher() as searcher:
-
-        def paper_id(record_id: str) -> str:
-            stored = searcher.document(id=record_id) or searcher.document(alias=record_id)
-            return stored["id"] if stored else record_id
-
-        for outcome, parsed in files:
-            if parsed.marks and outcome.outcome == "imported":
-                outcome.marks_restored = marks.merge_marks(
-                    {paper_id(record_id): data for record_id, data in parsed.marks.items()}
-                )
+    for outcome, parsed in files:
+        if parsed.marks and outcome.outcome == "imported":
+            paper_ids = store.paper_ids(list(parsed.marks))
+            outcome.marks_restored = marks.merge_marks(
+                {paper_ids.get(record_id, record_id): data for record_id, data in parsed.marks.items()}
+            )

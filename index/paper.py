@@ -128,6 +128,18 @@ class Paper:
             return self.url
         return "https://huggingface.co/papers?q=" + quote_plus(self.title)
 
+    def byline(self, max_names: int = 3) -> str:
+        """Who wrote it, as far as the sources say: up to ``max_names`` authors ("et al."
+        for the rest), else the organisation, else the author count ("" if nothing)."""
+        names = self.author_names
+        if names:
+            return ", ".join(names[:max_names]) + (" et al." if len(names) > max_names else "")
+        if self.org:
+            return self.org
+        if self.author_count:
+            return f"{self.author_count} author" + ("" if self.author_count == 1 else "s")
+        return ""
+
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None

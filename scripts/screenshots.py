@@ -53,9 +53,9 @@ async def capture(name: str, size: tuple[int, int], keys: tuple[str, ...] = ()) 
 
 
 def add_marks() -> None:
-    from index.library import Library
     from index.locations import locations
-    from index.state import StateStore
+    from index.search.library import Library
+    from index.state.store import StateStore
 
     locs = locations()
     state = StateStore(locs.state_file)

@@ -29,7 +29,7 @@ def papers_home(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def _prebuilt_home(tmp_path_factory) -> Path:
     from index.locations import locations
-    from index.search_index import IndexStore
+    from index.store.generations import IndexStore
 
     home = tmp_path_factory.mktemp("prebuilt")
     IndexStore(locations(home)).ensure()
@@ -45,9 +45,9 @@ def built_home(papers_home, _prebuilt_home) -> Path:
 
 @pytest.fixture
 def library(built_home):
-    from index.library import Library
     from index.locations import locations
-    from index.state import StateStore
+    from index.search.library import Library
+    from index.state.store import StateStore
 
     locs = locations(built_home)
     lib = Library.open(locs, marks=StateStore(locs.state_file))

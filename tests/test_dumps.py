@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from index.dumps import UnknownLayout, detect_layout, parse_dump
 from index.locations import locations
 from index.paper import Paper, find_links, paper_id, title_key
-from index.sources import bundled_files, load_corpus, read_source
+from index.sources.dumps import UnknownLayout, detect_layout, parse_dump
+from index.sources.files import bundled_files, load_corpus, read_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -12,9 +12,9 @@ import bibtexparser
 import pytest
 
 from index.export import FORMATS, citation_keys, excerpt, export_papers
-from index.jsonsources import parse_json
-from index.marks import Marks
 from index.paper import Paper
+from index.sources.json_records import parse_json
+from index.state.marks import Marks
 
 LONG_ABSTRACT = (
     "We study how reward models scale with data and parameters across many settings and "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import FIXTURES, ROOT, run_papers
 
-from index.jsonsources import parse_json
+from index.sources.json_records import parse_json
 
 HF_RECORDS = [
     {
@@ -155,7 +155,7 @@ def test_big_jsonl_streams_in_parallel_and_matches_a_rebuild(built_home, tmp_pat
     """Over the parallel-writer threshold: ids and merges equal a from-scratch rebuild."""
     from bench.make_corpus import write_corpus
 
-    from index.indexing import PARALLEL_MIN
+    from index.store.writer import PARALLEL_MIN
 
     big = write_corpus(PARALLEL_MIN + 200, tmp_path / "big.jsonl")
     with big.open("a") as handle:  # one paper twice in the file, one already bundled
@@ -194,7 +194,7 @@ def test_ctrl_c_during_a_big_import_leaves_the_library_as_it_was(built_home, tmp
 
     from bench.make_corpus import write_corpus
 
-    from index.indexing import PARALLEL_MIN
+    from index.store.writer import PARALLEL_MIN
 
     big = write_corpus(PARALLEL_MIN + 2000, tmp_path / "big.jsonl")
     process = subprocess.Popen(

@@ -8,7 +8,8 @@ import sys
 
 def test_index_never_loads_textual_or_rich():
     code = (
-        "import sys, index, index.library, index.state, index.export, index.sources, index.search_index;"
+        "import sys, index, index.search.library, index.state.store, index.export, index.sources.files,"
+        " index.store.generations;"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'tui'));"
         "print(','.join(bad))"
     )

@@ -9,7 +9,7 @@ import json
 import pytest
 from conftest import run_papers
 
-from index.jsonsources import parse_json
+from index.sources.json_records import parse_json
 
 
 def hf(title: str, **paper) -> dict:
@@ -160,7 +160,7 @@ def test_hugging_face_repo_and_project_page_become_links(built_home, tmp_path):
 
 
 def test_500_small_files_import_in_one_transaction(built_home, tmp_path, monkeypatch):
-    import index.search_index
+    import index.store.generations
 
     folder = tmp_path / "many"
     folder.mkdir()
@@ -170,19 +170,19 @@ def test_500_small_files_import_in_one_transaction(built_home, tmp_path, monkeyp
         path.write_text(json.dumps([hf(f"Many Files Paper {number} alpha"), hf(f"Shared Across Files {number % 7}")]))
         paths.append(path)
     calls = []
-    original = index.search_index.IndexStore.add_papers
+    original = index.store.generations.IndexStore.add_papers
 
     def counting(self, sources, progress=None):
         calls.append(len(sources))
         return original(self, sources, progress)
 
     from index.importing import import_files
-    from index.library import Library
     from index.locations import locations
+    from index.search.library import Library
 
     locs = locations(built_home)
     library = Library.open(locs)
-    monkeypatch.setattr(index.search_index.IndexStore, "add_papers", counting)
+    monkeypatch.setattr(index.store.generations.IndexStore, "add_papers", counting)
     outcomes = import_files(locs, library.store, paths)
     assert calls == [500], "one index transaction for all 500 files"
     assert [o.outcome for o in outcomes] == ["imported"] * 500
@@ -194,9 +194,9 @@ def test_500_small_files_import_in_one_transaction(built_home, tmp_path, monkeyp
 
 def test_an_interrupted_multi_file_import_keeps_nothing(built_home, tmp_path, monkeypatch):
     from index.importing import import_files
-    from index.library import Library
     from index.locations import locations
-    from index.sources import imported_files
+    from index.search.library import Library
+    from index.sources.files import imported_files
 
     locs = locations(built_home)
     library = Library.open(locs)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 
-from index.library import Library
 from index.locations import locations
 from index.paper import Paper
-from index.search_index import IndexStore
+from index.search.library import Library
+from index.store.generations import IndexStore
 
 
 def ids_and_papers(home):

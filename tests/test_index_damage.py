@@ -8,8 +8,8 @@ import stat
 
 from conftest import run_papers
 
-from index.library import Library
 from index.locations import locations
+from index.search.library import Library
 
 
 def segment_file(index_dir):
@@ -41,7 +41,7 @@ def test_damage_found_while_searching_rebuilds_once_and_retries(built_home, monk
     locs = locations(built_home)
     library = Library.open(locs)
     calls = []
-    original = library._search
+    original = library._matching
 
     def failing_once(*args, **kwargs):
         calls.append(1)
@@ -49,7 +49,7 @@ def test_damage_found_while_searching_rebuilds_once_and_retries(built_home, monk
             raise zlib.error("Error -3 while decompressing data: invalid block type")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(library, "_search", failing_once)
+    monkeypatch.setattr(library, "_matching", failing_once)
     results = library.search("diffusion")
     assert results.total > 0 and len(calls) == 2
     assert len(library.notices) == 1 and "damaged (error); rebuilt it" in library.notices[0]
@@ -61,14 +61,14 @@ def test_damage_that_a_rebuild_does_not_cure_is_a_clear_error(built_home, monkey
 
     import pytest
 
-    from index.library import IndexDamaged
+    from index.search.library import IndexDamaged
 
     library = Library.open(locations(built_home))
 
     def always(*args, **kwargs):
         raise struct.error("unpack requires a buffer of 4 bytes")
 
-    monkeypatch.setattr(library, "_search", always)
+    monkeypatch.setattr(library, "_matching", always)
     with pytest.raises(IndexDamaged, match="even after a rebuild"):
         library.search("diffusion")
     with pytest.raises(IndexDamaged):

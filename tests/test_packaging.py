@@ -76,7 +76,7 @@ def test_the_wheel_holds_every_module_and_data_file(wheel):
     }
     assert wanted - names == set()
     assert "tui/screens/__init__.py" in names and "tui/widgets/__init__.py" in names
-    assert len([name for name in names if name.startswith("index/data/")]) == 5
+    assert len([name for name in names if name.startswith("index/sources/data/")]) == 5
 
 
 def test_the_installed_wheel_opens_the_reader(wheel, tmp_path):

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from index.library import Library
 from index.locations import locations
-from index.query import MAX_QUERY_LENGTH, QueryError, QueryParser, rewrite_dates, sanitize
+from index.search.library import Library
+from index.search.query import MAX_QUERY_LENGTH, QueryError, QueryParser, rewrite_dates, sanitize
 
 
 @pytest.fixture
@@ -199,14 +199,14 @@ def test_hit_counts_are_exact(lib, query):
     results = lib.search(query, limit=5)
     searcher = lib._searcher()
     parsed = lib.parse(query)
-    from index.query import cap_prefixes
+    from index.search.query import cap_prefixes
 
     everything = searcher.search(cap_prefixes(parsed.query, searcher.reader()), limit=None)
     assert results.total == len(everything) > 0
 
 
 def test_a_superseded_search_stops(lib):
-    from index.collecting import SearchCancelled
+    from index.search.collecting import SearchCancelled
 
     calls = []
 
@@ -221,12 +221,12 @@ def test_a_superseded_search_stops(lib):
 
 @pytest.mark.parametrize("sort", ["relevance", "date"])
 def test_a_long_search_reports_its_best_hits_so_far(lib, monkeypatch, sort):
-    import index.collecting
+    import index.search.collecting
 
     # Report at every look (a long search at 100k reports after 25 ms, then every 250 ms).
-    monkeypatch.setattr(index.collecting, "CHECK_EVERY", 100)
-    monkeypatch.setattr(index.collecting, "FIRST_PROGRESS", 0.0)
-    monkeypatch.setattr(index.collecting, "PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(index.search.collecting, "CHECK_EVERY", 100)
+    monkeypatch.setattr(index.search.collecting, "FIRST_PROGRESS", 0.0)
+    monkeypatch.setattr(index.search.collecting, "PROGRESS_EVERY", 0.0)
     reports = []
     final = lib.search("learning", sort=sort, limit=20, partial=reports.append)
     matching = {hit.paper.id for hit in lib.search("learning", sort=sort, limit=final.total).hits}
@@ -258,7 +258,7 @@ def test_a_search_under_a_page_long_reports_nothing(lib):
 
 
 def test_repeated_searches_come_from_the_cache_until_marks_change(built_home):
-    from index.state import StateStore
+    from index.state.store import StateStore
 
     locs = locations(built_home)
     state = StateStore(locs.state_file)
@@ -288,7 +288,7 @@ def test_repeated_searches_come_from_the_cache_until_marks_change(built_home):
 )
 def test_column_filters_agree_with_whoosh_ranges(lib, query):
     """Ranges lifted out of the query give exactly what Whoosh's own range queries give."""
-    from index.query import cap_prefixes
+    from index.search.query import cap_prefixes
 
     searcher = lib._searcher()
     whoosh_way = searcher.search(cap_prefixes(lib.parse(query).query, searcher.reader()), limit=None)
@@ -319,9 +319,9 @@ def test_sort_columns_read_in_bulk_match_whoosh_values(built_home):
     papers have neither date nor upvotes (the stored defaults are then never written)."""
     from datetime import date as day
 
-    from index.listing import read_numeric_column
     from index.paper import Paper
-    from index.search_index import IndexStore
+    from index.search.listing import read_numeric_column
+    from index.store.generations import IndexStore
 
     locs = locations(built_home)
     store = IndexStore(locs)

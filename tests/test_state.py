@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import index.state as state_module
-from index.state import Marks, ReadOnlyState, StateError, StateStore
+import index.state.store as state_module
+from index.state.store import Marks, ReadOnlyState, StateError, StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -330,7 +330,7 @@ def test_unversioned_file_is_migrated_after_a_backup(state_path):
 _INTERLEAVED_WRITER = """
 import sys
 from pathlib import Path
-from index.state import StateStore
+from index.state.store import StateStore
 path, who, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 store = StateStore(path)
 print("ready", flush=True)
@@ -370,7 +370,7 @@ def test_two_processes_interleaving_300_changes_each_lose_nothing(state_path):
 _ACKNOWLEDGING_WRITER = """
 import sys
 from pathlib import Path
-from index.state import StateStore
+from index.state.store import StateStore
 store = StateStore(Path(sys.argv[1]))
 assert not store.messages, store.messages
 print("ready", flush=True)

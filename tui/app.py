@@ -7,10 +7,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
-from index.locations import Locations, locations
-from index.safe_text import safe_url, terminal_safe
+from index import Locations, locations, safe_url, terminal_safe
 from tui import clipboard
-from tui.keymap import load_keymap
+from tui.engine_thread import EngineThread
+from tui.keymap import binding_ids, load_keymap
 from tui.messages import CopyRequested, OpenRequested
 from tui.screens.loading import LoadingScreen
 
@@ -32,8 +32,13 @@ class PapersApp(App[int]):
     def __init__(self, locs: Locations | None = None) -> None:
         super().__init__()
         self.locs = locs or locations()
-        self.user_keymap, self.keymap_problems = load_keymap(self.locs.config_file, binding_ids())
+        self.user_keymap, self.keymap_problems = load_keymap(self.locs.config_file, binding_ids(PapersApp))
         """Binding id -> keys from ``[keymap]`` in config.toml (shown in the help screen)."""
+        self.engine = EngineThread()
+        """The one thread every engine call runs on (see tui.engine_thread)."""
+
+    def on_unmount(self) -> None:
+        self.engine.shutdown()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit" and isinstance(self.screen, LoadingScreen) and not self.screen.failed:
@@ -42,7 +47,7 @@ class PapersApp(App[int]):
 
     def on_mount(self) -> None:
         # Pushed (not the default screen) so that it can be switched for the main screen.
-        self.push_screen(LoadingScreen(self.locs))
+        self.push_screen(LoadingScreen(self.locs, self.engine))
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         for problem in self.keymap_problems:
@@ -104,19 +109,6 @@ class PapersApp(App[int]):
         half the list for seconds.
         """
         self.notify(message, title=title, timeout=COPY_TOAST_SECONDS, markup=False)
-
-
-def binding_ids() -> set[str]:
-    """Every binding id a keymap may name (a typo in config.toml gets a warning)."""
-    from tui.screens.help import HelpScreen
-    from tui.screens.links import LinksPicker
-    from tui.screens.main import MainScreen
-    from tui.screens.note_editor import NoteEditor
-    from tui.screens.tag_editor import TagEditor
-    from tui.widgets.result_list import ResultList
-
-    owners = [PapersApp, LoadingScreen, MainScreen, ResultList, TagEditor, NoteEditor, LinksPicker, HelpScreen]
-    return {binding.id for owner in owners for binding in owner.BINDINGS if isinstance(binding, Binding) and binding.id}
 
 
 class _OnUiThread:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
+from typing import NoReturn, Sequence
 
-from index import __version__
-from index.library import SORTS
-from index.query import QUERY_SYNTAX
-from tui import commands
+from index import QUERY_SYNTAX, SORTS, __version__
+from tui.errors import UserError, say_error
 
 EXAMPLES = """\
 examples:
@@ -36,7 +34,7 @@ ID_HELP = "paper id or unique prefix, arXiv id (arXiv:2401.01234v2), arXiv or Hu
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse prints usage + exits 2; keep it to one line
+    def error(self, message: str) -> NoReturn:  # argparse prints usage + exits 2; keep it to one line
         self.exit(2, f"papers: {message} (see papers --help)\n")
 
 
@@ -110,7 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return open_reader(args)
-        return commands.run(args)
+        from tui import subcommands  # the engine loads only for a subcommand
+
+        return subcommands.run(args)
     except KeyboardInterrupt:
         print("papers: interrupted", file=sys.stderr)
         return 130
@@ -118,21 +118,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `papers search x | head` closed the pipe: not an error worth a message.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except commands.UserError as error:
-        print(f"papers: {error}", file=sys.stderr)
+    except UserError as error:
+        say_error(error)
         return error.exit_code
 
 
 def open_reader(args: argparse.Namespace) -> int:
     """Open the full-screen reader, refusing clearly where it cannot work."""
     if not sys.stdout.isatty() or not sys.stdin.isatty():
-        raise commands.UserError(
+        raise UserError(
             "the reader needs a terminal; for scripts use a subcommand: "
             "papers search QUERY, papers show ID, papers stats (see papers --help)",
             exit_code=1,
         )
     if os.environ.get("TERM", "") in ("", "dumb"):
-        raise commands.UserError(
+        raise UserError(
             "the reader cannot draw on TERM=dumb; set TERM (e.g. xterm-256color) "
             "or use a subcommand: papers search QUERY (see papers --help)",
             exit_code=1,

@@ -1,12 +1,13 @@
 """Copying text to the user's clipboard, wherever the user's terminal is.
 
 Over SSH the clipboard that matters is the one on the user's machine, not the
-server's, so the chain (see design.md, "Clipboard over SSH") is:
+server's, so the chain (README, "The reader") is:
 
-1. OSC 52 through Textual's ``App.copy_to_clipboard`` (the terminal puts it on the
-   local clipboard; works over SSH in most terminals);
-2. inside tmux, also ``tmux load-buffer -w -`` (tmux may swallow OSC 52, and ``-w``
-   asks tmux to forward it to the outer terminal);
+1. outside tmux, OSC 52 through Textual's ``App.copy_to_clipboard`` (the terminal puts
+   it on the local clipboard; works over SSH in most terminals);
+2. inside tmux, ``tmux load-buffer -w -`` instead (tmux may swallow OSC 52, and ``-w``
+   asks tmux to forward it to the outer terminal; both would leave two buffers), with
+   OSC 52 as the fallback when tmux refuses;
 3. pyperclip, only in a local graphical session, in a detached subprocess so that
    nothing it or its helpers (xclip, wl-copy…) print can land on the screen.
 

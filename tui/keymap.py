@@ -12,8 +12,37 @@ a notification, and the default keys stay.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import tomllib
 from pathlib import Path
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+KEYED_PACKAGES = ("tui.screens", "tui.widgets")
+"""Where the reader's screens and widgets live: their bindings are found, never listed."""
+
+
+def binding_ids(*owners: type[DOMNode]) -> set[str]:
+    """Every binding id a keymap may name (a typo in config.toml gets a warning): those of
+    ``owners`` and of every screen and widget class in the reader's packages."""
+    classes: list[type] = list(owners)
+    for package_name in KEYED_PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in pkgutil.iter_modules(package.__path__, f"{package_name}."):
+            module = importlib.import_module(info.name)
+            classes += [
+                value
+                for value in vars(module).values()
+                if isinstance(value, type) and issubclass(value, DOMNode) and value.__module__ == module.__name__
+            ]
+    return {
+        binding.id
+        for cls in classes
+        for binding in cls.__dict__.get("BINDINGS", [])
+        if isinstance(binding, Binding) and binding.id
+    }
 
 
 def load_keymap(path: Path, known_ids: set[str] | None = None) -> tuple[dict[str, str], list[str]]:

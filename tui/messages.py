@@ -1,10 +1,15 @@
-"""App-wide requests that any screen or widget may post; the App answers them."""
+"""Requests that any screen, widget or the palette may post; the App or the screen answers.
+
+Widgets and the palette never reach into a screen: they say what the user asked for.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from textual.message import Message
+
+from index import Paper, Sort
 
 
 @dataclass
@@ -21,3 +26,29 @@ class OpenRequested(Message):
     """Open ``url`` in a browser, or copy it when the browser would be on another machine."""
 
     url: str
+
+
+@dataclass
+class SetFilter(Message):
+    """Show only papers matching ``query`` (``is:starred``, ``tag:rl``; ``""`` clears it)."""
+
+    query: str
+
+
+@dataclass
+class SetSort(Message):
+    sort: Sort
+
+
+@dataclass
+class JumpToPaper(Message):
+    """Show this one paper in place of the search, until esc."""
+
+    paper: Paper
+
+
+@dataclass
+class RunPaperAction(Message):
+    """Run a paper key's action by name (from the palette: deliberate, wherever focus was)."""
+
+    action: str

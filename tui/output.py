@@ -16,13 +16,7 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
-from index.highlight import excerpt
-from index.library import SearchResults
-from index.marks import Marks
-from index.paper import Paper
-from index.safe_text import json_safe, plural, terminal_safe
-from index.search_index import BuildReport
-from index.state import StateStore
+from index import BuildReport, Marks, Paper, SearchResults, StateStore, json_safe, match_window, plural, terminal_safe
 
 EXCERPT_WIDTH = 220
 """Characters of abstract shown under each search result."""
@@ -65,7 +59,7 @@ class Printer:
     def results(self, results: SearchResults, state: StateStore) -> None:
         for hit in results.hits:
             paper, marks = hit.paper, state.get(hit.paper.id)
-            text, spans = excerpt(paper.abstract, results.abstract_spans(paper), width=EXCERPT_WIDTH)
+            text, spans = match_window(paper.abstract, results.abstract_spans(paper), width=EXCERPT_WIDTH)
             if not self.tty:
                 star = "★ " if marks.starred else ""
                 self.line(f"{paper.id}  {_date(paper)}  {star}{terminal_safe(paper.title)}")
@@ -154,7 +148,7 @@ class Printer:
 
 
 def paper_json(paper: Paper, marks: Marks, score: float | None = None) -> dict[str, Any]:
-    """The JSON record of design.md: the paper plus its marks and score."""
+    """The JSON record scripts read (README, "Using it"): the paper plus its marks and score."""
     data = paper.to_dict()
     data.update(
         primary_link=paper.primary_link,
@@ -180,20 +174,13 @@ def marks_json(paper: Paper, marks: Marks) -> dict[str, Any]:
 
 
 def meta_line(paper: Paper) -> str:
-    """Authors (or organisation), date and upvotes in one safe line."""
-    parts = []
-    if paper.author_names:
-        shown = ", ".join(paper.author_names[:3])
-        parts.append(shown + (f" +{len(paper.author_names) - 3}" if len(paper.author_names) > 3 else ""))
-    elif paper.author_count:
-        parts.append(plural(paper.author_count, "author"))
-    if paper.org:
-        parts.append(paper.org)
+    """Authors (and organisation), date and upvotes in one safe line."""
+    parts = [paper.byline(), paper.org if paper.author_names else None]
     if paper.date:
         parts.append(paper.date.isoformat())
     if paper.upvotes is not None:
         parts.append(f"▲{paper.upvotes}")
-    return terminal_safe(" · ".join(parts))
+    return terminal_safe(" · ".join(part for part in parts if part))
 
 
 def _date(paper: Paper) -> str:
@@ -218,7 +205,7 @@ def summary(results: SearchResults) -> str:
     )
 
 
-def build_summary(report: BuildReport, always: bool = False) -> None:
+def build_summary(report: BuildReport) -> None:
     """One line after an index (re)build, so scripts and logs see what happened (and why,
     when it is news: not on first use)."""
     if report.reason not in ("no index yet", "rebuild asked for"):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Iterator
 
-Progress = Callable[[int, int], None]
+from index import Progress
 
 
 @contextmanager

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from index.library import Library  # noqa: E402
 from index.locations import locations  # noqa: E402
+from index.search.library import Library  # noqa: E402
 
 QUERIES = [
     "offline q-learning",

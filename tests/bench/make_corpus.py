@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from index.locations import locations  # noqa: E402
-from index.sources import load_corpus  # noqa: E402
+from index.sources.files import load_corpus  # noqa: E402
 
 FIRST = "Ada Alan Grace Edsger Barbara Donald Leslie Yoshua Geoffrey Fei-Fei Andrew Daphne Judea Ilya Oriol".split()
 LAST = "Lovelace Turing Hopper Dijkstra Liskov Knuth Lamport Bengio Hinton Li Ng Koller Pearl Sutskever Vinyals".split()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from index.state import StateStore  # noqa: E402
+from index.state.store import StateStore  # noqa: E402
 
 
 def main() -> None:

@@ -166,7 +166,7 @@ def install_hooks(rec: Recorder) -> None:
 
 async def clear_search_cache(screen) -> None:
     """Forget cached searches on the engine thread (the library is not shared across threads)."""
-    await asyncio.wrap_future(screen.engine.submit(screen.library.clear_cache))
+    await screen.engine.run(screen.library.clear_cache)
 
 
 async def clear_box(pilot, screen, rec: Recorder) -> None:

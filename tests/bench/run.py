@@ -75,10 +75,10 @@ def bench_naive_import(corpus: Path, folder: Path) -> dict:
 
 def bench_queries(home: Path, repeats: int) -> tuple[dict, dict, float]:
     """Ours and raw Whoosh latencies per kind, and the cold open + first query time."""
-    from index.library import Library
     from index.locations import locations
-    from index.query import cap_prefixes, resolve_marks
-    from index.state import StateStore
+    from index.search.library import Library
+    from index.search.query import cap_prefixes, resolve_marks
+    from index.state.store import StateStore
 
     locs = locations(home)
     started = time.perf_counter()

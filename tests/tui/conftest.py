@@ -17,7 +17,7 @@ SESSION_ENV_TO_CLEAR = ("TMUX", "SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT", "DISP
 @pytest.fixture(scope="session")
 def prebuilt_cache(tmp_path_factory) -> Path:
     from index.locations import locations
-    from index.search_index import IndexStore
+    from index.store.generations import IndexStore
 
     home = tmp_path_factory.mktemp("reader-prebuilt")
     locs = locations(home)

@@ -12,7 +12,7 @@ from textual import events
 from textual.widgets import Input
 
 from index.safe_text import has_unsafe
-from index.state import StateStore
+from index.state.store import StateStore
 from tui.screens.links import LinksPicker
 from tui.screens.note_editor import NoteEditor
 from tui.screens.tag_editor import TagEditor

@@ -8,7 +8,7 @@ import json
 from reader_helpers import reader, settle, wait_until
 from textual.widgets import Input, TextArea
 
-from index.state import StateStore
+from index.state.store import StateStore
 from tui.screens.note_editor import NoteEditor
 from tui.screens.tag_editor import LastWordSuggester, TagEditor, parse_tag_edit
 from tui.widgets.result_list import ResultList

@@ -9,10 +9,10 @@ import asyncio
 from reader_helpers import reader, settle, wait_until
 from textual.widgets import Footer
 
-from index.query import QUERY_SYNTAX
+from index import QUERY_SYNTAX
 from tui.app import COPY_TOAST_SECONDS
+from tui.palette import SORT_HELP
 from tui.screens.help import HelpScreen
-from tui.screens.palette import SORT_HELP
 from tui.widgets.result_list import ResultList
 from tui.widgets.status import StatusLine
 from tui.widgets.viewer import PaperViewer
@@ -130,7 +130,7 @@ def test_a_damaged_index_found_while_typing_is_rebuilt_and_said(monkeypatch):
     async def scenario():
         async with reader(in_list=False) as (app, pilot, screen):
             library = screen.library
-            original = library._search
+            original = library._matching
             failures = []
 
             def failing_once(*args, **kwargs):
@@ -139,7 +139,7 @@ def test_a_damaged_index_found_while_typing_is_rebuilt_and_said(monkeypatch):
                     raise zlib.error("invalid block type")
                 return original(*args, **kwargs)
 
-            monkeypatch.setattr(library, "_search", failing_once)
+            monkeypatch.setattr(library, "_matching", failing_once)
             await pilot.press(*"kernel")
             await settle(pilot)
             screen.poll_changes()

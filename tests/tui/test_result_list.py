@@ -7,9 +7,9 @@ import asyncio
 from textual import on
 from textual.app import App, ComposeResult
 
-from index.library import Hit
-from index.marks import EMPTY, Marks
 from index.paper import Paper
+from index.search.library import Hit
+from index.state.marks import EMPTY, Marks
 from tui.widgets.result_list import ResultList
 from tui.widgets.rows import PAGE_SIZE, RowSource, RowStyles, render_row
 

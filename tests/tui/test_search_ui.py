@@ -257,13 +257,13 @@ def test_text_pasted_on_the_list_becomes_the_query():
 
 
 def test_a_long_search_shows_its_best_hits_so_far_then_the_final_ranking(monkeypatch):
-    import index.collecting
+    import index.search.collecting
     from tui.screens.searching import SearchingScreen
 
     # Make "learning" (~600 matches) as slow to collect as a common word at 100k papers.
-    monkeypatch.setattr(index.collecting, "CHECK_EVERY", 100)
-    monkeypatch.setattr(index.collecting, "FIRST_PROGRESS", 0.0)
-    monkeypatch.setattr(index.collecting, "PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(index.search.collecting, "CHECK_EVERY", 100)
+    monkeypatch.setattr(index.search.collecting, "FIRST_PROGRESS", 0.0)
+    monkeypatch.setattr(index.search.collecting, "PROGRESS_EVERY", 0.0)
 
     async def scenario():
         async with reader() as (app, pilot, screen):

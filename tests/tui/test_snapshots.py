@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 from reader_helpers import settle, wait_for_reader
 
-import index.library
-from index.state import StateStore
+import index.search.library
+from index.state.store import StateStore
 from tui.app import PapersApp
 
 SIZES = [(80, 24), (120, 40)]
@@ -20,7 +20,7 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.fixture(autouse=True)
 def fixed_marks_and_clock(locs, monkeypatch):
-    monkeypatch.setattr(index.library, "time", SimpleNamespace(perf_counter=lambda: 0.0))
+    monkeypatch.setattr(index.search.library, "time", SimpleNamespace(perf_counter=lambda: 0.0))
     state = StateStore(locs.state_file)
     library_ids = ["103e797569", "5a553d6f0c"]  # the newest paper and one more, by their stable ids
     state.set_starred(library_ids[0], True)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from index.query import QUERY_SYNTAX
-from index.safe_text import terminal_safe
+from index import QUERY_SYNTAX, terminal_safe
 
 KEYMAP_HINT = 'Change keys in config.toml: [keymap] then binding-id = "keys", e.g. star-paper = "x".'
 FOCUS_HINT = (
@@ -27,7 +26,9 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,question_mark", "close", "Close", id="close-help")]
 
-    def __init__(self, sections: list[tuple[str, Iterable[Binding]]], keymap: dict[str, str], config: str) -> None:
+    def __init__(
+        self, sections: Sequence[tuple[str, Iterable[BindingType]]], keymap: dict[str, str], config: str
+    ) -> None:
         super().__init__()
         self.sections = sections
         self.keymap = keymap
@@ -54,7 +55,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(heading, style="bold underline"), "", "")
             seen: set[str] = set()
             for binding in bindings:
-                if binding.id in seen or binding.system:
+                if not isinstance(binding, Binding) or binding.id in seen or binding.system:
                     continue
                 seen.add(binding.id or binding.action)
                 keys = self.keymap.get(binding.id or "", binding.key)

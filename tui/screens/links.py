@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from index.safe_text import terminal_safe
+from index import terminal_safe
 from tui.messages import CopyRequested, OpenRequested
 
 

@@ -18,11 +18,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, ProgressBar
 
-from index.library import Library
-from index.locations import Locations
-from index.safe_text import terminal_safe
-from index.search_index import IndexStore
-from index.state import StateStore
+from index import IndexStore, Library, Locations, StateStore, terminal_safe
+from tui.engine_thread import EngineThread
 from tui.widgets.safe_input import without_controls
 
 
@@ -55,9 +52,10 @@ class LoadingScreen(Screen):
 
         reason: str
 
-    def __init__(self, locs: Locations) -> None:
+    def __init__(self, locs: Locations, engine: EngineThread) -> None:
         super().__init__()
         self.locs = locs
+        self.engine = engine
         self.failed = False
         self.building = "Indexing papers…"
         self.typed = ""
@@ -72,18 +70,25 @@ class LoadingScreen(Screen):
     def on_mount(self) -> None:
         self.open_library()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def open_library(self) -> None:
+    @work(exclusive=True, exit_on_error=False)
+    async def open_library(self) -> None:
         try:
-            reason = IndexStore(self.locs).stale_reason()
-            if reason is not None:
-                self.post_message(self.Building(reason))
-            state = StateStore(self.locs.state_file)
-            library = Library.open(self.locs, marks=state, progress=self.report_progress)
+            # On the engine thread: the library's searchers are made on the thread that uses them.
+            library, state = await self.engine.run(self.open_on_engine)
         except Exception as error:  # shown on screen; the user decides what to do
             self.post_message(self.Failed(f"{type(error).__name__}: {error}"))
             return
         self.post_message(self.Opened(library, state))
+
+    def open_on_engine(self) -> tuple[Library, StateStore]:
+        reason = IndexStore(self.locs).stale_reason()
+        if reason is not None:
+            self.post_message(self.Building(reason))
+        state = StateStore(self.locs.state_file)
+        library = Library.open(self.locs, marks=state, progress=self.report_progress)
+        if not state.read_only:
+            library.adopt_marks(state)  # marks made under a paper's former id move onto it
+        return library, state
 
     def on_key(self, event: events.Key) -> None:
         # "Type to search" holds from the first keystroke, even while the index opens.
@@ -125,7 +130,7 @@ class LoadingScreen(Screen):
         # app: keep it out of the garbage collector's full passes, which otherwise scan it
         # all and stalled one frame in twenty by ~100 ms (measured by tests/bench/reader.py).
         gc.freeze()
-        self.app.switch_screen(MainScreen(message.library, message.state, initial_query=self.typed))
+        self.app.switch_screen(MainScreen(message.library, self.engine, message.state, initial_query=self.typed))
 
     @on(Failed)
     def show_failure(self, message: Failed) -> None:

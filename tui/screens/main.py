@@ -1,9 +1,9 @@
 """The reader's main screen: search box, result list, abstract viewer, status line, footer.
 
 It owns the reader's state as reactive vars (the search vars come from
-``SearchingScreen``; the selected paper, its marks and the layout are here) and feeds
-the widgets with ``data_bind``; widgets report what the user did with messages.
-Actions on the paper under the cursor are in ``paper_actions``.
+``SearchingScreen``, the selected paper and its marks from ``PaperScreen``; the layout
+is here) and feeds the widgets with ``data_bind``; widgets and the palette report what
+the user did with messages. See ``docs/architecture.md``.
 """
 
 from __future__ import annotations
@@ -16,16 +16,12 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Footer, Input
 
-from index.library import SORTS, Library, SearchResults
-from index.marks import EMPTY, Marks
-from index.paper import Paper
-from index.safe_text import terminal_safe
-from index.state import StateStore
-from tui.screens.engine import Skipped
+from index import EMPTY, SORTS, Library, Paper, QueryError, SearchResults, StateStore, terminal_safe
+from tui.engine_thread import EngineThread, Skipped
+from tui.messages import JumpToPaper, RunPaperAction, SetFilter, SetSort
+from tui.palette import PaletteData, PaperCommands
 from tui.screens.help import HelpScreen
-from tui.screens.palette import PaperCommands
-from tui.screens.paper_actions import PAPER_ACTIONS, PaperActions
-from tui.screens.searching import SearchingScreen
+from tui.screens.paper_screen import PaperScreen
 from tui.widgets.result_list import ResultList
 from tui.widgets.safe_input import SearchBox
 from tui.widgets.status import StatusLine
@@ -37,9 +33,11 @@ FULL_FOOTER_WIDTH = 80
 """Columns from which the footer has room for its spacing and the palette hint."""
 POLL_SECONDS = 2.0
 """How often to look for another instance's marks or a rebuilt index."""
+JUMP_LIMIT = 8
+"""Papers the palette offers per query: enough to pick from without drowning the commands."""
 
 
-class MainScreen(PaperActions, SearchingScreen):
+class MainScreen(PaperScreen):
     """Search, list, read; every mark is saved the moment it is made."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -52,32 +50,21 @@ class MainScreen(PaperActions, SearchingScreen):
         # Handled by the search box itself as the key is read (see SearchBox); listed here
         # for the footer, the help screen and the keymap.
         Binding("enter,down,tab", "focus_list", "Results", id="focus-list", tooltip="From the search box to the list"),
-        Binding("s", "star_paper", "Star", id="star-paper", tooltip="Star or unstar the paper"),
-        Binding("t", "tag_paper", "Tag", id="tag-paper", tooltip="Add tags (foo) or remove them (-foo)"),
-        Binding("n", "edit_note", "Note", show=False, id="edit-note", tooltip="Write a note (ctrl+s saves)"),
-        Binding("u", "toggle_read", "Read/unread", show=False, id="toggle-read"),
-        Binding("y", "copy_link", "Copy link", show=False, id="copy-link", tooltip="Copy the paper's main link"),
-        Binding("Y", "copy_citation", "Copy citation", show=False, id="copy-citation", tooltip="[Title](url)"),
-        Binding("l", "pick_link", "Links", show=False, id="pick-link", tooltip="Pick a link to copy (1-9)"),
-        Binding("o", "open_in_browser", "Open in browser", show=False, id="open-in-browser"),
-        Binding("r", "related_papers", "Related", show=False, id="related-papers", tooltip="Papers like this one"),
+        *PaperScreen.PAPER_KEYS,
         Binding("S", "cycle_sort", "Sort", show=False, id="cycle-sort", tooltip="Relevance, date, upvotes"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
     ]
 
     highlights: var[SearchResults | None] = var(None)
     """The search the listed rows came from, for highlighting (None for related papers)."""
-    selected: var[Paper | None] = var(None)
-    selected_marks: var[Marks] = var(EMPTY)
     viewing: var[bool] = var(False)
     """The reader is reading the abstract (narrow: viewer replaces the list; wide: viewer focused)."""
 
     class IndexChanged(Message):
         """The index on disk was rebuilt or updated by another process."""
 
-    def __init__(self, library: Library, state: StateStore, initial_query: str = "") -> None:
-        super().__init__(library)
-        self.state = state
+    def __init__(self, library: Library, engine: EngineThread, state: StateStore, initial_query: str = "") -> None:
+        super().__init__(library, engine, state)
         self.initial_query = initial_query
         self._messages_shown = 0
 
@@ -185,7 +172,7 @@ class MainScreen(PaperActions, SearchingScreen):
             return False  # Textual cannot tell that "/" is a printable key for the box: let it type
         if action == "focus_list":
             return in_search_box  # shown in the footer there; elsewhere enter opens a paper
-        if action in PAPER_ACTIONS:
+        if action in self.PAPER_ACTIONS:
             # Only while the list or the abstract has focus: a key that reaches the screen
             # from anywhere else (the box, or before focus lands) must never change a mark.
             return isinstance(self.focused, (ResultList, PaperViewer))
@@ -204,7 +191,7 @@ class MainScreen(PaperActions, SearchingScreen):
             self.filter = ""
 
     def action_cycle_sort(self) -> None:
-        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]  # type: ignore[index]
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.notify(f"Sorted by {self.sort}", timeout=2, markup=False)
 
     def action_help(self) -> None:
@@ -216,9 +203,44 @@ class MainScreen(PaperActions, SearchingScreen):
         keymap = getattr(self.app, "user_keymap", {})
         self.app.push_screen(HelpScreen(sections, keymap, str(self.library.locs.config_file)))
 
-    def jump_to(self, paper: Paper) -> None:
+    # -- the command palette ---------------------------------------------------------
+    def palette_data(self) -> PaletteData:
+        """What the palette offers now (see ``tui.palette.PaletteSource``)."""
+        return PaletteData(
+            filter=self.filter,
+            tag_counts=self.state.tag_counts(),
+            paper_keys=list(PaperScreen.PAPER_KEYS),
+            find_papers=self.find_papers,
+        )
+
+    async def find_papers(self, text: str) -> list[Paper]:
+        """Papers whose title matches palette text, from the engine thread."""
+        try:
+            results = await self.engine.run(
+                lambda: self.library.search(f"title:({text})", limit=JUMP_LIMIT, typing=True)
+            )
+        except (QueryError, Skipped, RuntimeError):
+            return []  # half-typed palette text is not worth an error
+        return [hit.paper for hit in results.hits]
+
+    @on(SetFilter)
+    def set_filter(self, message: SetFilter) -> None:
+        self.filter = message.query
+
+    @on(SetSort)
+    def set_sort(self, message: SetSort) -> None:
+        self.sort = message.sort
+
+    @on(JumpToPaper)
+    def jump_to(self, message: JumpToPaper) -> None:
         """Show one paper from the palette, in place of the search until esc."""
-        self.post_message(self.FixedList([paper], f"jumped to “{terminal_safe(paper.title[:50])}”"))
+        self.post_message(self.FixedList([message.paper], f"jumped to “{terminal_safe(message.paper.title[:50])}”"))
+
+    @on(RunPaperAction)
+    def run_paper_action(self, message: RunPaperAction) -> None:
+        # Not through check_action: from the palette a paper action is deliberate.
+        if message.action in self.PAPER_ACTIONS:
+            getattr(self, f"action_{message.action}")()
 
     # -- other instances -------------------------------------------------------------
     def poll_changes(self) -> None:
@@ -228,10 +250,10 @@ class MainScreen(PaperActions, SearchingScreen):
         self.show_state_messages()
         self.check_index()
 
-    @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
-    def check_index(self) -> None:
+    @work(exclusive=True, group="reload", exit_on_error=False)
+    async def check_index(self) -> None:
         try:
-            changed = self.engine.call(self.library.reload)
+            changed = await self.engine.run(self.library.reload)
         except Skipped:
             return
         if changed:

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
-from index.safe_text import terminal_safe
+from index import terminal_safe
 from tui.widgets.safe_input import SafeTextArea
 
 

@@ -1,12 +1,13 @@
-"""The search half of the main screen: query, filter and sort in; pages of results out.
+"""The search half of the reader: query, filter and sort in; pages of results out.
 
-Searches run on the engine thread through exclusive thread workers, so each keystroke
-cancels the last one (a running search stops within a few ms), and results are posted
-only if their worker was not cancelled and their search is still the latest
-(``generation``). A long search (a common word in a big library) shows the best hits
-found so far while it goes on, then its final ranking. A query error goes to the status
-line and the previous results stay. Fixed lists (related papers, a jumped-to paper)
-replace the search until esc, which brings back the search and its cursor.
+Searches are async workers on the engine thread (see ``tui.engine_thread``): each
+keystroke's search replaces the last one (a running search stops within a few ms), and
+results are shown only if their search is still the latest (``generation``). A long
+search (a common word in a big library) shows the best hits found so far while it goes
+on, then its final ranking. A query error goes to the status line and the previous
+results stay. Fixed lists (related papers, a jumped-to paper) replace the search until
+esc, which brings back the search and its cursor. See ``docs/architecture.md`` for
+the way of a keystroke from the search box to a painted row.
 """
 
 from __future__ import annotations
@@ -21,9 +22,8 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from index.library import Library, QueryError, SearchCancelled, SearchResults
-from index.paper import Paper
-from tui.screens.engine import EngineThread, Skipped
+from index import Library, Paper, QueryError, SearchCancelled, SearchResults, Sort
+from tui.engine_thread import EngineThread, Skipped
 from tui.widgets.result_list import ResultList
 from tui.widgets.rows import PAGE_SIZE, RowSource
 
@@ -36,7 +36,7 @@ class SearchingScreen(Screen):
 
     search_text: var[str] = var("", init=False)
     """What is typed in the search box."""
-    sort: var[str] = var("relevance", init=False)
+    sort: var[Sort] = var("relevance", init=False)
     filter: var[str] = var("", init=False)
     """A filter set from the command palette, ANDed with the query (``tag:rl``, ``is:starred``)."""
     results: var[SearchResults | None] = var(None)
@@ -80,23 +80,20 @@ class SearchingScreen(Screen):
         papers: list[Paper]
         label: str
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, engine: EngineThread) -> None:
         super().__init__()
         self.library = library
-        self.engine = EngineThread()
+        self.engine = engine
         self._generation = 0
         """The search whose rows are shown."""
         self._latest = 0
         """The newest search asked for (results of older ones are dropped)."""
-        self._search_args: tuple[str, str] = ("", "relevance")
+        self._search_args: tuple[str, Sort] = ("", "relevance")
         self._saved: tuple[RowSource, int] | None = None
 
     @property
     def result_list(self) -> ResultList:
         return self.query_one(ResultList)
-
-    def on_unmount(self) -> None:
-        self.engine.shutdown()
 
     def watch_search_text(self) -> None:
         self.search()
@@ -120,8 +117,8 @@ class SearchingScreen(Screen):
         self._search_args = (text, self.sort)
         self.run_search(text, self.sort, self._latest, keep_paper)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, text: str, sort: str, generation: int, keep_paper: str | None) -> None:
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def run_search(self, text: str, sort: Sort, generation: int, keep_paper: str | None) -> None:
         worker = get_current_worker()
 
         def wanted() -> bool:
@@ -135,33 +132,33 @@ class SearchingScreen(Screen):
                 time.sleep(PAINT_PAUSE)
 
         try:
-            results = self.search_on_engine(text, sort, 0, wanted, partial)
+            results = await self.search_on_engine(text, sort, 0, wanted, partial)
         except (Skipped, SearchCancelled):
             return
         except QueryError as error:
-            if not worker.is_cancelled:
+            if wanted():
                 self.post_message(self.SearchFailed(generation, str(error)))
             return
-        if not worker.is_cancelled:
+        if wanted():
             self.post_message(self.SearchDone(generation, results, keep_paper))
 
-    def search_on_engine(
+    async def search_on_engine(
         self,
         text: str,
-        sort: str,
+        sort: Sort,
         offset: int,
         wanted: Callable[[], bool],
         partial: Callable[[SearchResults], None] | None = None,
     ) -> SearchResults:
-        """One page of a search, run on the engine thread (from a worker thread).
+        """One page of a search, on the engine thread.
 
         Skipped if no longer ``wanted`` when its turn comes, stopped mid-match if it
         stops being wanted (raises :class:`Skipped` or :class:`SearchCancelled`).
         """
-        return self.engine.call(
+        return await self.engine.run(
             lambda: self.library.search(
                 text,
-                sort=sort,  # type: ignore[arg-type]
+                sort=sort,
                 limit=PAGE_SIZE,
                 offset=offset,
                 typing=True,
@@ -223,10 +220,10 @@ class SearchingScreen(Screen):
         if message.generation == self._generation and not self.context:
             self.load_page(*self._search_args, message.generation, message.offset)
 
-    @work(thread=True, group="pages", exit_on_error=False)
-    def load_page(self, text: str, sort: str, generation: int, offset: int) -> None:
+    @work(group="pages", exit_on_error=False)
+    async def load_page(self, text: str, sort: Sort, generation: int, offset: int) -> None:
         try:
-            results = self.search_on_engine(text, sort, offset, lambda: generation == self._generation)
+            results = await self.search_on_engine(text, sort, offset, lambda: generation == self._generation)
         except (Skipped, SearchCancelled, QueryError):
             return
         self.post_message(self.PageLoaded(generation, results))

@@ -15,8 +15,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
-from index.marks import normalize_tag
-from index.safe_text import terminal_safe
+from index import normalize_tag, terminal_safe
 from tui.widgets.safe_input import SafeInput
 
 

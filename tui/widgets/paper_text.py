@@ -10,12 +10,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 
-from index.library import SearchResults
-from index.marks import Marks
-from index.paper import Paper
-from index.safe_text import safe_url, terminal_safe
-
-MAX_AUTHORS = 3
+from index import Marks, Paper, SearchResults, safe_url, terminal_safe
 
 
 def paper_links(paper: Paper) -> list[str]:
@@ -29,19 +24,6 @@ def citation(paper: Paper) -> str:
     """A Markdown citation ``[Title](url)``; brackets in the title are escaped."""
     title = paper.title.replace("[", r"\[").replace("]", r"\]")
     return f"[{title}]({paper.primary_link})"
-
-
-def byline(paper: Paper) -> str:
-    """Who wrote it, as far as the sources say (not yet made terminal-safe)."""
-    names = paper.author_names
-    if names:
-        shown = ", ".join(names[:MAX_AUTHORS])
-        return shown + (f" et al. ({len(names)} authors)" if len(names) > MAX_AUTHORS else "")
-    if paper.org:
-        return paper.org
-    if paper.author_count:
-        return f"{paper.author_count} author" + ("s" if paper.author_count != 1 else "")
-    return "authors unknown"
 
 
 @dataclass(frozen=True)
@@ -73,7 +55,7 @@ def paper_text(
             abstract.stylize(styles.match, start, end)
     text.append_text(title)
     text.append("\n")
-    meta = [terminal_safe(byline(paper))]
+    meta = [terminal_safe(paper.byline() or "authors unknown")]
     if paper.date:
         meta.append(paper.date.isoformat())  # the same form as the result list
     if paper.upvotes is not None:

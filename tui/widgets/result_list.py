@@ -18,8 +18,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from index.marks import EMPTY, Marks
-from index.paper import Paper
+from index import EMPTY, Marks, Paper
 from tui.widgets.rows import PAGE_SIZE, RowSource, RowStyles, render_row
 from tui.widgets.styling import foreground_style
 

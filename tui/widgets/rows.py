@@ -13,10 +13,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
-from index.library import Hit, SearchResults
-from index.marks import Marks
-from index.paper import Paper
-from index.safe_text import terminal_safe
+from index import Hit, Marks, Paper, SearchResults, terminal_safe
 
 PAGE_SIZE = 200
 """Hits fetched per request: a few screens ahead, cheap enough to fetch per keystroke."""

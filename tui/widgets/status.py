@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.reactive import var
+from textual.reactive import reactive
 from textual.widget import Widget
 
-from index.library import SearchResults
-from index.safe_text import plural, terminal_safe
+from index import SearchResults, plural, terminal_safe
 
 
 class StatusLine(Widget):
@@ -15,7 +14,7 @@ class StatusLine(Widget):
 
     A plain widget with ``render()`` rather than a ``Static``: its size never changes, and
     ``Static.update`` asks for a layout of the whole screen, which made every keystroke
-    repaint every widget.
+    repaint every widget. Its fields are reactives that repaint (never relayout) it.
     """
 
     DEFAULT_CSS = """
@@ -28,34 +27,18 @@ class StatusLine(Widget):
     }
     """
 
-    results: var[SearchResults | None] = var(None)
+    results: reactive[SearchResults | None] = reactive(None, layout=False)
     """The current search (None until the first one lands)."""
-    sort: var[str] = var("relevance")
-    filter: var[str] = var("")
+    sort: reactive[str] = reactive("relevance", layout=False)
+    filter: reactive[str] = reactive("", layout=False)
     """The filter from the command palette (``tag:rl``, ``is:starred``…)."""
-    error: var[str] = var("")
+    error: reactive[str] = reactive("", layout=False)
     """Why the typed query cannot run; shown instead of the counts."""
-    context: var[str] = var("")
+    context: reactive[str] = reactive("", layout=False)
     """A fixed list being shown instead of the search ("related to …")."""
 
-    def watch_results(self) -> None:
-        self.redraw()
-
-    def watch_sort(self) -> None:
-        self.redraw()
-
-    def watch_filter(self) -> None:
-        self.redraw()
-
-    def watch_error(self) -> None:
-        self.redraw()
-
-    def watch_context(self) -> None:
-        self.redraw()
-
-    def redraw(self) -> None:
-        self.set_class(bool(self.error), "-error")
-        self.refresh()
+    def watch_error(self, error: str) -> None:
+        self.set_class(bool(error), "-error")
 
     def render(self) -> Text:
         return self.describe()

@@ -7,9 +7,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widgets import Static
 
-from index.library import SearchResults
-from index.marks import EMPTY, Marks
-from index.paper import Paper
+from index import EMPTY, Marks, Paper, SearchResults
 from tui.widgets.paper_text import PaperStyles, paper_text
 from tui.widgets.styling import foreground_style
 

@@ -1,54 +1,56 @@
-"""What the keys do to the paper under the cursor: marks (saved at once), copying, links, related.
-
-A mixin of the main screen, which provides ``state``, ``library``, ``engine``,
-``selected``, ``selected_marks`` and ``result_list``.
+"""What the keys do to the paper under the cursor: marks (saved at once), copying, links,
+related papers. ``PaperScreen`` adds them, with the user's state, to a searching screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual import work
+from textual.binding import Binding
+from textual.reactive import var
 from textual.worker import get_current_worker
 
-from index.library import Library
-from index.marks import Marks
-from index.paper import Paper
-from index.state import StateError, StateStore
+from index import EMPTY, Library, Marks, Paper, StateError, StateStore, terminal_safe
+from tui.engine_thread import EngineThread, Skipped
 from tui.messages import CopyRequested, OpenRequested
-from tui.screens.engine import EngineThread, Skipped
 from tui.screens.links import LinksPicker
 from tui.screens.note_editor import NoteEditor
+from tui.screens.searching import SearchingScreen
 from tui.screens.tag_editor import TagEdit, TagEditor
 from tui.widgets.paper_text import citation, paper_links
-from tui.widgets.result_list import ResultList
 
 RELATED_LIMIT = 30
-PAPER_ACTIONS = frozenset(
-    {
-        "star_paper",
-        "tag_paper",
-        "edit_note",
-        "toggle_read",
-        "copy_link",
-        "copy_citation",
-        "pick_link",
-        "open_in_browser",
-        "related_papers",
-    }
-)
-"""Actions on the paper under the cursor (the screen allows them only from the list or viewer)."""
 
 
-class PaperActions:
-    """Paper actions for the main screen (a Screen subclass provides notify, app, workers)."""
+class PaperScreen(SearchingScreen):
+    """A searching screen whose keys act on the paper under the list's cursor."""
 
-    state: StateStore
-    library: Library
-    engine: EngineThread
-    selected: Paper | None
-    selected_marks: Marks
-    result_list: ResultList
+    PAPER_KEYS: ClassVar[list[Binding]] = [
+        Binding("s", "star_paper", "Star", id="star-paper", tooltip="Star or unstar the paper"),
+        Binding("t", "tag_paper", "Tag", id="tag-paper", tooltip="Add tags (foo) or remove them (-foo)"),
+        Binding("n", "edit_note", "Note", show=False, id="edit-note", tooltip="Write a note (ctrl+s saves)"),
+        Binding("u", "toggle_read", "Read/unread", show=False, id="toggle-read"),
+        Binding("y", "copy_link", "Copy link", show=False, id="copy-link", tooltip="Copy the paper's main link"),
+        Binding("Y", "copy_citation", "Copy citation", show=False, id="copy-citation", tooltip="[Title](url)"),
+        Binding("l", "pick_link", "Links", show=False, id="pick-link", tooltip="Pick a link to copy (1-9)"),
+        Binding("o", "open_in_browser", "Open in browser", show=False, id="open-in-browser"),
+        Binding("r", "related_papers", "Related", show=False, id="related-papers", tooltip="Papers like this one"),
+    ]
+    """The keys of the actions on the paper under the cursor (the palette runs them by name
+    too). The screen that shows the list places them among its own ``BINDINGS``, which
+    fixes their order in the footer."""
+    PAPER_ACTIONS = frozenset(binding.action for binding in PAPER_KEYS)
+    """Actions on the paper under the cursor (allowed only where a paper has focus)."""
+
+    selected: var[Paper | None] = var(None)
+    """The paper the viewer shows (follows the cursor, through the list's message)."""
+    selected_marks: var[Marks] = var(EMPTY)
+
+    def __init__(self, library: Library, engine: EngineThread, state: StateStore) -> None:
+        super().__init__(library, engine)
+        self.state = state
 
     def current_paper(self) -> Paper | None:
         """The paper under the cursor now, as the key is handled.
@@ -129,15 +131,15 @@ class PaperActions:
             self.notify(f"Finding papers like “{paper.title}”…", timeout=1, markup=False)
             self.find_related(paper)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def find_related(self, paper: Paper) -> None:
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def find_related(self, paper: Paper) -> None:
         worker = get_current_worker()
         try:
-            papers = self.engine.call(
+            papers = await self.engine.run(
                 lambda: self.library.related(paper.id, RELATED_LIMIT), wanted=lambda: not worker.is_cancelled
             )
         except Skipped:
             return
         if not worker.is_cancelled:
             title = paper.title if len(paper.title) <= 50 else paper.title[:49] + "…"
-            self.post_message(self.FixedList(papers, f"{len(papers)} related to “{title}”"))
+            self.post_message(self.FixedList(papers, f"{len(papers)} related to “{terminal_safe(title)}”"))

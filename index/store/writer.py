@@ -23,11 +23,12 @@ from typing import Any, Callable, Iterable
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from index.documents import paper_document, stored_paper
-from index.identity import Identities, Known
 from index.paper import Paper
+from index.store.documents import paper_document, stored_paper
+from index.store.identity import Identities, Known
 
 Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while papers are written (the one definition)."""
 
 PARALLEL_MIN = 4000
 """Below this many papers a second writer process costs more than it saves."""

@@ -15,11 +15,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from index.dumps import UnknownLayout, parse_dump
-from index.jsonsources import NotJson, is_json_lines, looks_like_json, open_binary, parse_json, stream_json_lines
 from index.locations import Locations
 from index.paper import Paper
-from index.parsed import ParsedFile
+from index.sources.dumps import UnknownLayout, parse_dump
+from index.sources.json_records import (
+    NotJson,
+    is_json_lines,
+    looks_like_json,
+    open_binary,
+    parse_json,
+    stream_json_lines,
+)
+from index.sources.parsed import ParsedFile
 
 _HASH_CHARS = 16
 
@@ -30,7 +37,7 @@ class SourceError(ValueError):
 
 def bundled_files() -> list[Path]:
     """The Daily Papers dumps shipped with the package, in name order."""
-    folder = resources.files("index") / "data"
+    folder = resources.files("index.sources") / "data"
     return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".txt"))
 
 

@@ -1,6 +1,6 @@
 """The query language: Whoosh syntax made safe, plus dates, upvotes, state and typing.
 
-What users type (see design.md): bare words over title (boosted) and abstract,
+What users type (the table is in ``index.search.language``): bare words over title (boosted) and abstract,
 ``title:`` ``abstract:`` ``org:`` ``author:``, ``upvotes:>=10``, ``date:2024``,
 ``date:[2024-01 to 2024-06]``, ``date:>=2025-03``, phrases, AND/OR/NOT, parentheses,
 prefixes ``reinf*``, and the state filters ``tag:NAME`` ``is:starred`` ``is:unread``
@@ -19,10 +19,12 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from whoosh import query as wq
+from whoosh.fields import ID, Schema
 from whoosh.qparser import GtLtPlugin, MultifieldParser
 from whoosh.qparser.dateparse import DateParserPlugin
 
-from index.schema import TEXT_FIELDS, TITLE_BOOST, make_query_schema
+from index.search.language import PSEUDO_FIELDS
+from index.store.schema import TEXT_FIELDS, TITLE_BOOST, make_schema
 
 MAX_QUERY_LENGTH = 1000
 MAX_NESTING = 16
@@ -41,25 +43,12 @@ _DATE_COMPARE = re.compile(rf"\bdate:(?P<op>>=|<=|>|<)(?P<value>{_DATE_VALUE})\b
 _DATE_ANY = re.compile(rf"\bdate:(?P<value>\[[^\]]*\]|{_DATE_VALUE})")
 
 
-QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
-    ("kernel regression", "both words (stemmed); a word in the title counts most"),
-    ('"policy optimization"', "the phrase"),
-    ("a OR b, a NOT b, (a OR b) AND c", "boolean logic"),
-    ("reinf*", "words starting with reinf (the word being typed is a prefix anyway)"),
-    ("title: abstract: author: org:", "one field, e.g. author:lovelace"),
-    ("date:2024  date:>=2025-03  date:[2024-01 to 2024-06]", "published in that period"),
-    ("upvotes:>=10", "upvote counts"),
-    ("tag:rl  is:starred  is:unread  is:read  has:note", "your marks"),
-)
-"""The query language in one table: the reader's help screen and ``papers --help`` show it."""
-
-
 class QueryError(ValueError):
     """A query that cannot be run; the message is for the user and names the problem."""
 
 
 class MarksIndex(Protocol):
-    """What the query layer needs from the user's state (``index.state.StateStore``)."""
+    """What the query layer needs from the user's state (``index.state.store.StateStore``)."""
 
     def starred_ids(self) -> set[str]: ...
     def read_ids(self) -> set[str]: ...
@@ -285,6 +274,14 @@ def cap_prefixes(q: wq.Query, reader) -> wq.Query:
     return q.accept(visit)
 
 
+def make_query_schema() -> Schema:
+    """The index schema plus the state pseudo-fields, so ``tag:rl`` parses as fielded."""
+    schema = make_schema()
+    for name in PSEUDO_FIELDS:
+        schema.add(name, ID())
+    return schema
+
+
 def resolve_marks(q: wq.Query, marks: MarksIndex | None) -> wq.Query:
     """Turn ``tag:`` / ``is:`` / ``has:`` into id sets from the state file.
 
@@ -296,7 +293,7 @@ def resolve_marks(q: wq.Query, marks: MarksIndex | None) -> wq.Query:
         return wq.Or([wq.Term("id", paper_id) for paper_id in sorted(ids)]) if ids else wq.NullQuery
 
     def visit(node: wq.Query) -> wq.Query:
-        if not isinstance(node, wq.Term) or node.fieldname not in ("tag", "is", "has"):
+        if not isinstance(node, wq.Term) or node.fieldname not in PSEUDO_FIELDS:
             return node
         if marks is None:
             raise QueryError(f"{node.fieldname}:{node.text} needs the state file, which is not open")

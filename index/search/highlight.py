@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from index.schema import text_analyzer
+from index.excerpts import Span
+from index.store.schema import text_analyzer
 
-Span = tuple[int, int]
 _ANALYZER = text_analyzer()
 
 
@@ -29,24 +29,3 @@ def find_spans(text: str, words: Iterable[str], prefixes: Iterable[str] = ()) ->
         if token.text in words or (prefixes and raw.startswith(prefixes)):
             spans.append((token.startchar, token.endchar))
     return spans
-
-
-def excerpt(text: str, spans: list[Span], width: int = 240) -> tuple[str, list[Span]]:
-    """A window of about ``width`` characters around the first match, spans shifted."""
-    if len(text) <= width:
-        return text, spans
-    start = 0
-    if spans:
-        start = max(0, spans[0][0] - width // 4)
-        # Start on a word boundary so the excerpt does not open mid-word.
-        space = text.rfind(" ", 0, start)
-        start = space + 1 if space >= 0 and start > 0 else 0
-    end = min(len(text), start + width)
-    space = text.rfind(" ", start, end)
-    if end < len(text) and space > start:
-        end = space
-    prefix = "…" if start else ""
-    suffix = "…" if end < len(text) else ""
-    shift = len(prefix) - start
-    kept = [(a + shift, b + shift) for a, b in spans if a >= start and b <= end]
-    return prefix + text[start:end] + suffix, kept

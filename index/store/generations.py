@@ -19,24 +19,23 @@ import shutil
 import struct
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable, Iterator
 
 import filelock
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from index.durable import fsync_folder, write_atomic
-from index.indexing import WriteReport, write_papers
 from index.locations import Locations
 from index.paper import Paper
-from index.schema import SCHEMA_VERSION, make_schema
-from index.sources import all_source_files, readable_sources
-
-Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` while papers are written."""
+from index.sources.files import all_source_files, readable_sources
+from index.store import whoosh_internals
+from index.store.schema import SCHEMA_VERSION, make_schema
+from index.store.writer import Progress, WriteReport, write_papers
 
 LOCK_TIMEOUT = 120.0
 
@@ -77,6 +76,13 @@ class IndexDamaged(RuntimeError):
     """The index cannot be read even after a rebuild; the message says what to do."""
 
 
+def _open_dir(folder: Path) -> Index:
+    """Open a generation; Whoosh is patched first (see ``whoosh_internals``), here where
+    every index is opened rather than as a side effect of an import."""
+    whoosh_internals.apply()
+    return whoosh_index.open_dir(str(folder))
+
+
 def files_fingerprint(folder: Path) -> dict[str, list[int]]:
     """Size and mtime of every file of a generation: a segment changed in place since it
     was written (bit rot, a stray write) no longer matches what ``meta.json`` recorded."""
@@ -108,9 +114,16 @@ class IndexStore:
     def _current_file(self) -> Path:
         return self.root / "CURRENT"
 
-    def lock(self, timeout: float = LOCK_TIMEOUT) -> filelock.FileLock:
+    @contextmanager
+    def lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        """Hold the one-writer lock, or raise :class:`IndexBusy` naming it after ``timeout``."""
         self.root.mkdir(parents=True, exist_ok=True)
-        return filelock.FileLock(str(self.root / "build.lock"), timeout=timeout)
+        lock_file = self.root / "build.lock"
+        try:
+            with filelock.FileLock(str(lock_file), timeout=timeout):
+                yield
+        except filelock.Timeout:
+            raise IndexBusy(f"another papers process is indexing ({lock_file}); try again soon") from None
 
     def current_dir(self) -> Path | None:
         try:
@@ -142,7 +155,7 @@ class IndexStore:
         if meta.get("files") != files_fingerprint(folder):
             return "index files changed since they were written (damaged?)"
         try:
-            ix = whoosh_index.open_dir(str(folder))
+            ix = _open_dir(folder)
             with ix.searcher() as searcher:
                 if searcher.doc_count() != meta.get("papers"):
                     return "index is incomplete"
@@ -154,35 +167,25 @@ class IndexStore:
         folder = self.current_dir()
         if folder is None:
             raise FileNotFoundError(self._current_file)
-        return whoosh_index.open_dir(str(folder))
+        return _open_dir(folder)
 
     def ensure(self, progress: Progress | None = None) -> tuple[Index, BuildReport | None]:
         """Open the live index, building it first when missing, stale or damaged."""
         if self.stale_reason() is None:
             return self.open(), None
-        try:
-            with self.lock():
-                # Another process may have built it while we waited for the lock.
-                reason = self.stale_reason()
-                if reason is None:
-                    return self.open(), None
-                report = self._rebuild_locked(progress)
-                report.reason = reason
-        except filelock.Timeout:
-            raise IndexBusy(
-                f"another papers process is indexing ({self.root / 'build.lock'}); try again soon"
-            ) from None
+        with self.lock():
+            # Another process may have built it while we waited for the lock.
+            reason = self.stale_reason()
+            if reason is None:
+                return self.open(), None
+            report = self._rebuild_locked(progress)
+            report.reason = reason
         return self.open(), report
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
         """Rebuild from all sources into a new generation and swap it in."""
-        try:
-            with self.lock():
-                return self._rebuild_locked(progress)
-        except filelock.Timeout:
-            raise IndexBusy(
-                f"another papers process is indexing ({self.root / 'build.lock'}); try again soon"
-            ) from None
+        with self.lock():
+            return self._rebuild_locked(progress)
 
     def _rebuild_locked(self, progress: Progress | None) -> BuildReport:
         started = time.perf_counter()
@@ -190,6 +193,7 @@ class IndexStore:
         folder = self.root / f"gen-{time.time_ns()}"
         folder.mkdir(parents=True)
         try:
+            whoosh_internals.apply()
             ix = whoosh_index.create_in(str(folder), make_schema())
             report = write_papers(ix, [parsed.iter_papers() for parsed in sources], progress)
             self.write_meta(folder, papers=report.added)
@@ -225,6 +229,17 @@ class IndexStore:
         if folder is not None:
             self.write_meta(folder, papers=self.meta(folder).get("papers", 0))
 
+    def paper_ids(self, record_ids: list[str]) -> dict[str, str]:
+        """The paper each record id now belongs to (its own id, or the paper it merged into
+        under an alias); ids the index does not know are left out."""
+        found: dict[str, str] = {}
+        with self.open().searcher() as searcher:
+            for record_id in record_ids:
+                stored = searcher.document(id=record_id) or searcher.document(alias=record_id)
+                if stored:
+                    found[record_id] = stored["id"]
+        return found
+
     def add_papers(self, sources: list[Iterable[Paper]], progress: Progress | None = None) -> WriteReport:
         """Merge the papers of ``sources`` into the live index in one transaction, without
         a rebuild. Caller holds :meth:`lock`.
@@ -234,7 +249,7 @@ class IndexStore:
         """
         folder = self.current_dir()
         assert folder is not None, "ensure() the index before adding to it"
-        ix = whoosh_index.open_dir(str(folder))
+        ix = _open_dir(folder)
         with ix.searcher() as searcher:
             report = write_papers(ix, sources, progress, searcher=searcher)
         with ix.searcher() as searcher:

@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 
 from whoosh import collectors
 
-from index.column_filters import ColumnRange
+from index.search.ranges import ColumnRange
 
 CHECK_EVERY = 512
 """Matches between two looks at the cancel flag: a few ms of work at Whoosh's pace."""
@@ -64,7 +64,7 @@ def best_so_far(collector: collectors.Collector, limit: int) -> list[tuple[int, 
 
 class GuardedCollector(collectors.WrappingCollector):
     """Collects like its child, keeping only papers inside ``ranges`` (see
-    ``index.column_filters``) and giving up as soon as ``cancelled()`` says so."""
+    ``index.search.ranges``) and giving up as soon as ``cancelled()`` says so."""
 
     def __init__(
         self,

@@ -10,6 +10,7 @@ commit that replaced segments.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import re
 import threading
@@ -17,26 +18,27 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal, Protocol, TypeVar
+from typing import Any, Callable, Concatenate, ParamSpec, Protocol, TypeVar
 
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from index.collecting import BestSoFar, GuardedCollector, SearchCancelled, counting_collector
-from index.column_filters import lift_ranges
-from index.documents import stored_paper
-from index.highlight import Span, find_spans
-from index.listing import list_by_column, read_numeric_column
+from index.excerpts import Span
 from index.locations import Locations, locations
 from index.paper import Paper, arxiv_id_in
-from index.query import MarksIndex, ParsedQuery, QueryError, QueryParser, cap_prefixes, resolve_marks
-from index.search_index import INDEX_DAMAGE, BuildReport, IndexDamaged, IndexStore, Progress
+from index.search.collecting import BestSoFar, GuardedCollector, SearchCancelled, counting_collector
+from index.search.highlight import find_spans
+from index.search.language import SORTS, Sort
+from index.search.listing import list_by_column, read_numeric_column
+from index.search.query import MarksIndex, ParsedQuery, QueryError, QueryParser, cap_prefixes, resolve_marks
+from index.search.ranges import lift_ranges
+from index.store.documents import stored_paper
+from index.store.generations import INDEX_DAMAGE, BuildReport, IndexDamaged, IndexStore, Progress
 
 T = TypeVar("T")
-Sort = Literal["relevance", "date", "upvotes"]
-SORTS: tuple[Sort, ...] = ("relevance", "date", "upvotes")
+P = ParamSpec("P")
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
 # A plain word: not a field name (followed by ":"), not inside a field value or wildcard.
 _PLAIN_WORD = re.compile(r"(?<![:\w*])[A-Za-z]{3,}(?![:\w*])")
@@ -74,17 +76,27 @@ class SearchResults:
     ``total`` is then a lower bound and ``hits`` may still change."""
 
     def title_spans(self, paper: Paper) -> list[Span]:
-        return self._spans(paper.title, "title")
+        return self._spans(paper.title)
 
     def abstract_spans(self, paper: Paper) -> list[Span]:
-        return self._spans(paper.abstract, "abstract")
+        return self._spans(paper.abstract)
 
-    def _spans(self, text: str, fieldname: str) -> list[Span]:
+    def _spans(self, text: str) -> list[Span]:
         if self.parsed is None:
             return []
         # A bare word searches both fields; highlight it wherever it appears.
         words = {word for _field, word in self.parsed.words}
         return find_spans(text, words, self.parsed.prefixes)
+
+
+def recovering(method: Callable[Concatenate[Library, P], T]) -> Callable[Concatenate[Library, P], T]:
+    """A :class:`Library` method that rebuilds a damaged index once and tries again."""
+
+    @functools.wraps(method)
+    def call(self: Library, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self._recovering(lambda: method(self, *args, **kwargs))
+
+    return call
 
 
 class AmbiguousId(QueryError):
@@ -165,19 +177,6 @@ class Library:
         """Parse a query; raises :class:`QueryError` with a message for the user."""
         return self._parser().parse(text, typing=typing)
 
-    def search(
-        self,
-        text: str,
-        sort: Sort = "relevance",
-        limit: int = 50,
-        offset: int = 0,
-        typing: bool = False,
-        cancelled: Callable[[], bool] | None = None,
-        partial: Callable[[SearchResults], None] | None = None,
-    ) -> SearchResults:
-        """Run a query (see :meth:`_search`), rebuilding the index once if it is damaged."""
-        return self._recovering(lambda: self._search(text, sort, limit, offset, typing, cancelled, partial))
-
     def _recovering(self, call: Callable[[], T]) -> T:
         """Run an engine call; if the index turns out damaged, rebuild it once and retry."""
         try:
@@ -215,7 +214,8 @@ class Library:
             f"({report.papers:,} papers, {report.seconds:.1f} s). Your marks are untouched."
         )
 
-    def _search(
+    @recovering
+    def search(
         self,
         text: str,
         sort: Sort = "relevance",
@@ -232,7 +232,7 @@ class Library:
         ``partial`` is called from time to time during a long search (a common word in
         a big library) with the best hits so far (``complete=False``), so a reader can
         show something at once. Repeated searches are answered from a cache until the
-        index or marks change.
+        index or marks change. A damaged index is rebuilt once and the search retried.
         """
         started = time.perf_counter()
         if sort not in SORTS:
@@ -359,9 +359,9 @@ class Library:
 
         Raises :class:`AmbiguousId` when a prefix matches several papers.
         """
-        return self._recovering(lambda: self._get(reference))
+        return self._recovering(lambda: self._find(reference))
 
-    def _get(self, reference: str) -> Paper | None:
+    def _find(self, reference: str) -> Paper | None:
         searcher = self._searcher()
         reference = reference.strip()
         stored = searcher.document(id=reference.lower()) if reference else None
@@ -419,16 +419,3 @@ class Library:
         if searcher is not None:
             searcher.close()
             self._local.searcher = None
-
-
-__all__ = [
-    "AmbiguousId",
-    "Hit",
-    "IndexDamaged",
-    "Library",
-    "QueryError",
-    "SearchCancelled",
-    "SearchResults",
-    "SORTS",
-    "Sort",
-]

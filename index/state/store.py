@@ -1,11 +1,11 @@
 """The user's marks (stars, tags, read times, notes): a small JSON file that is never lost.
 
 The state file is the user's own data, so every change follows one recipe (see
-``docs/design.md``, "State file rules"): lock ``state.json.lock``, re-read the file
+``docs/architecture.md``, "Where state lives"): lock ``state.json.lock``, re-read the file
 (another instance may have written), apply the one change, write a temp file beside it,
 fsync, rotate the previous good file to ``state.json.bak``, ``os.replace``, fsync the
 folder. A damaged file is moved aside, never overwritten; a file from a newer version of
-the app opens read-only. The file's layout is in ``index.state_format``.
+the app opens read-only. The file's layout is in ``index.state.format``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from index.durable import fsync_folder, write_atomic
-from index.marks import (
+from index.state.format import SCHEMA_VERSION, Damaged, Loaded, Stamp, parse_state, stamp_of
+from index.state.marks import (
     EMPTY,
     KNOWN_FIELDS,
     Marks,
@@ -34,7 +35,6 @@ from index.marks import (
     replace_marks,
     utc_now,
 )
-from index.state_format import SCHEMA_VERSION, Damaged, Loaded, Stamp, parse_state, stamp_of
 
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another instance's write; writes take milliseconds, so this means a stuck process."""

@@ -12,26 +12,25 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-import filelock
-
-from index.importing import FileImport, import_files
-from index.library import AmbiguousId, IndexDamaged, Library, QueryError
-from index.locations import Locations, locations
-from index.paper import Paper
-from index.search_index import IndexBusy, IndexStore
-from index.state import Marks, StateError, StateStore
+from index import (
+    AmbiguousId,
+    FileImport,
+    IndexBusy,
+    IndexDamaged,
+    IndexStore,
+    Library,
+    Locations,
+    Marks,
+    Paper,
+    QueryError,
+    StateError,
+    StateStore,
+    import_files,
+    locations,
+)
 from tui import output
+from tui.errors import UserError
 from tui.progress import indexing_progress
-
-INDEX_BUSY = "another papers process is indexing ({lock}); try again soon"
-
-
-class UserError(Exception):
-    """A failure to report as one line; ``exit_code`` 1 runtime, 2 usage or query."""
-
-    def __init__(self, message: str, exit_code: int = 1):
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 def open_state(locs: Locations) -> StateStore:
@@ -152,8 +151,8 @@ def cmd_import(args: argparse.Namespace, locs: Locations) -> int:
     try:
         with indexing_progress(label) as progress:
             outcomes = import_files(locs, store, paths, marks=state, progress=progress)
-    except filelock.Timeout:
-        raise UserError(INDEX_BUSY.format(lock=store.root / "build.lock")) from None
+    except IndexBusy as error:
+        raise UserError(str(error)) from None
     except KeyboardInterrupt:
         raise UserError("interrupted: nothing was imported; the library is as it was", 130) from None
     printer = output.Printer()
@@ -190,7 +189,7 @@ def cmd_reindex(args: argparse.Namespace, locs: Locations) -> int:
             report = store.rebuild(progress)
     except IndexBusy as error:
         raise UserError(str(error)) from None
-    output.build_summary(report, always=True)
+    output.build_summary(report)
     return 0
 
 
@@ -249,7 +248,7 @@ def cmd_note(args: argparse.Namespace, locs: Locations) -> int:
 
 
 def cmd_export(args: argparse.Namespace, locs: Locations) -> int:
-    from index.export import export_papers
+    from index import export_papers
 
     state = open_state(locs)
     library = open_library(locs, state)

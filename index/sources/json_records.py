@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from index.paper import Paper, find_links
-from index.parsed import ParsedFile, Problem
+from index.sources.parsed import ParsedFile, Problem
 
 WRAPPER_KEYS = ("papers", "data")
 """Keys of an object that wraps the list of records (our export, some API dumps)."""

@@ -10,10 +10,6 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from index import whoosh_fixes
-
-whoosh_fixes.apply()
-
 SCHEMA_VERSION = 3
 
 TITLE_BOOST = 3.0
@@ -21,9 +17,6 @@ TITLE_BOOST = 3.0
 
 TEXT_FIELDS = ("title", "abstract")
 """Fields searched by a bare word."""
-
-PSEUDO_FIELDS = ("tag", "is", "has")
-"""Query fields answered from the user's state file, not stored in the index."""
 
 
 def text_analyzer():
@@ -54,11 +47,3 @@ def make_schema() -> Schema:
         votes_key=COLUMN(NumericColumn("i", default=-1)),
         data=STORED(),
     )
-
-
-def make_query_schema() -> Schema:
-    """The index schema plus the state pseudo-fields, so ``tag:rl`` parses as fielded."""
-    schema = make_schema()
-    for name in PSEUDO_FIELDS:
-        schema.add(name, ID())
-    return schema

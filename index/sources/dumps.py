@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from index.paper import Paper
-from index.parsed import ParsedFile, Problem
+from index.sources.parsed import ParsedFile, Problem
 
 MONTHS = {
     name: number for number, name in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)
