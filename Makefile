@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint screenshots bench clean
+.PHONY: run test lint relevance screenshots bench clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -30,6 +30,9 @@ lint: $(TEST_STAMP)  ## ruff, mypy over index/ and tui/, and the import layers
 	$(VENV)/bin/ruff format --check index tui tests scripts
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+
+relevance: $(TEST_STAMP)  ## search quality: known-item and judged queries (a floor runs in make test)
+	$(PY) tests/relevance/run.py --misses
 
 screenshots: $(TEST_STAMP)  ## real SVG captures of the reader into screenshots/
 	$(PY) scripts/screenshots.py

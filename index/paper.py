@@ -15,6 +15,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote_plus
 
+from index.latex import decode_latex
+
 ID_LENGTH = 10
 """Hex digits of a paper id: 40 bits keeps collisions unlikely far past a million papers."""
 
@@ -102,22 +104,33 @@ class Paper:
     url: str | None = None
     """Canonical page (arXiv abs or Hugging Face paper page) when a source gave an id."""
     arxiv_id: str | None = None
+    former_ids: list[str] = field(default_factory=list, compare=False, repr=False)
+    """Ids this paper had under older rules (not exported): the index keeps them as aliases,
+    so marks made under them move to the paper (``Library.adopt_marks``)."""
 
     @classmethod
     def new(cls, title: str, **fields: Any) -> Paper:
-        """A paper with its id derived from ``title`` and whitespace cleaned."""
-        title = clean_text(title)
-        abstract = clean_text(fields.pop("abstract", "") or "")
+        """A paper with its id derived from ``title``, whitespace cleaned and LaTeX accents
+        decoded (``Djokovi\\'{c}`` reads Djoković) in its title, abstract and names."""
+        raw_title = clean_text(title)
+        title = decode_latex(raw_title)
+        abstract = decode_latex(clean_text(fields.pop("abstract", "") or ""))
         links = fields.pop("links", None)
         arxiv_id = fields.pop("arxiv_id", None)
         if arxiv_id:
             arxiv_id = normalize_arxiv_id(str(arxiv_id)) or str(arxiv_id).strip()
+        if fields.get("author_names"):
+            fields["author_names"] = [decode_latex(clean_text(name)) for name in fields["author_names"]]
+        if fields.get("org"):
+            fields["org"] = decode_latex(clean_text(fields["org"]))
+        new_id, old_id = paper_id(title), paper_id(raw_title)
         return cls(
-            id=paper_id(title),
+            id=new_id,
             title=title,
             abstract=abstract,
             links=list(links) if links is not None else find_links(abstract),
             arxiv_id=arxiv_id or None,
+            former_ids=[old_id] if old_id != new_id else [],
             **fields,
         )
 
@@ -164,7 +177,7 @@ class Paper:
         if other.upvotes is not None:
             # Upvotes only grow; the larger count is the more recent reading.
             self.upvotes = max(self.upvotes or 0, other.upvotes)
-        for name in ("links", "sources"):
+        for name in ("links", "sources", "former_ids"):
             mine = getattr(self, name)
             mine.extend(item for item in getattr(other, name) if item not in mine)
         return self.to_dict() != before
@@ -173,6 +186,7 @@ class Paper:
         """A JSON-ready dict (dates as ISO strings)."""
         data = dataclasses.asdict(self)
         data["date"] = self.date.isoformat() if self.date else None
+        del data["former_ids"]
         return data
 
     @classmethod

@@ -121,6 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         say_error(error)
         return error.exit_code
+    except Exception as error:  # a bug: still one line, unless the user asks for the traceback
+        if os.environ.get("PAPERS_DEBUG"):
+            raise
+        say_error(f"unexpected error ({type(error).__name__}: {error}); PAPERS_DEBUG=1 shows the traceback")
+        return 1
 
 
 def open_reader(args: argparse.Namespace) -> int:

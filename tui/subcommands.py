@@ -83,8 +83,11 @@ def run(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace, locs: Locations) -> int:
     state = open_state(locs)
     library = open_library(locs, state)
-    results = library.search(" ".join(args.query), sort=args.sort, limit=args.limit)
+    # Scripts (--json) get exactly what they asked for; people get what they meant.
+    results = library.search(" ".join(args.query), sort=args.sort, limit=args.limit, correct=not args.json)
     tell_notices(library)
+    if results.corrected:
+        output.error(f"no papers match {results.query!r}; showing results for {results.suggestion!r}")
     printer = output.Printer()
     if args.json:
         for hit in results.hits:

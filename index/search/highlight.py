@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from index.excerpts import Span
-from index.store.schema import text_analyzer
+from index.store.analysis import text_analyzer
 
 _ANALYZER = text_analyzer()
 

@@ -27,7 +27,7 @@ from whoosh.searching import Searcher
 
 from index.excerpts import Span
 from index.locations import Locations, locations
-from index.paper import Paper, arxiv_id_in
+from index.paper import Paper, arxiv_id_in, title_key
 from index.search.collecting import BestSoFar, GuardedCollector, SearchCancelled, counting_collector
 from index.search.highlight import find_spans
 from index.search.language import SORTS, Sort
@@ -36,16 +36,25 @@ from index.search.query import MarksIndex, ParsedQuery, QueryError, QueryParser,
 from index.search.ranges import lift_ranges
 from index.store.documents import stored_paper
 from index.store.generations import INDEX_DAMAGE, BuildReport, IndexDamaged, IndexStore, Progress
+from index.store.schema import TEXT_FIELDS
+from index.store.vocabulary import Vocabulary
 
 T = TypeVar("T")
 P = ParamSpec("P")
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
 # A plain word: not a field name (followed by ":"), not inside a field value or wildcard.
-_PLAIN_WORD = re.compile(r"(?<![:\w*])[A-Za-z]{3,}(?![:\w*])")
+# A plain word: a whole whitespace-separated chunk of letters (not a field value, a
+# wildcard, part of a phrase or of a hyphenated word).
+_PLAIN_WORD = re.compile(r"(?<!\S)[^\W\d_]{3,}(?!\S)")
 CACHE_SIZE = 256
 """Recent searches kept: backspacing or re-running a query is then free."""
 FEW_HITS = 3
 """Below this many hits a did-you-mean suggestion is worth computing."""
+_RELATED = re.compile(r"related:(\S+)", re.IGNORECASE)
+RELATED_LIMIT = 30
+"""Papers a ``related:ID`` search lists."""
+RELATED_TERMS = 15
+"""Key terms of a paper that make its "related papers" query."""
 BEST_SO_FAR_HITS = 100
 """Hits in a best-so-far report: a tall terminal's screenful (each costs a stored-fields read)."""
 
@@ -74,6 +83,10 @@ class SearchResults:
     complete: bool = True
     """False for the best hits among the matches seen so far while matching goes on:
     ``total`` is then a lower bound and ``hits`` may still change."""
+    label: str = ""
+    """What the results are when they are not a plain search ("related to “…”")."""
+    corrected: bool = False
+    """``query`` found nothing: these are the results of ``suggestion`` instead."""
 
     def title_spans(self, paper: Paper) -> list[Span]:
         return self._spans(paper.title)
@@ -97,6 +110,17 @@ def recovering(method: Callable[Concatenate[Library, P], T]) -> Callable[Concate
         return self._recovering(lambda: method(self, *args, **kwargs))
 
     return call
+
+
+def near_duplicate(a: Paper, b: Paper) -> bool:
+    """Two records of one paper under different ids: the same title once normalised, or
+    abstracts sharing nine words in ten (a version posted twice)."""
+    if title_key(a.title) == title_key(b.title):
+        return True
+    words_a, words_b = set(title_key(a.abstract).split()), set(title_key(b.abstract).split())
+    if len(words_a) < 20 or len(words_b) < 20:
+        return False
+    return len(words_a & words_b) / len(words_a | words_b) >= 0.9
 
 
 class AmbiguousId(QueryError):
@@ -126,6 +150,7 @@ class Library:
         self._ix: Index | None = None
         self._opened_dir: Path | None = None
         self._rebuilt_after_damage = False
+        self._words: tuple[tuple[int, Path | None], Vocabulary] | None = None
         self.notices: list[str] = []
         """Things the user should hear about (a damaged index was rebuilt), oldest first."""
 
@@ -224,8 +249,12 @@ class Library:
         typing: bool = False,
         cancelled: Callable[[], bool] | None = None,
         partial: Callable[[SearchResults], None] | None = None,
+        correct: bool = False,
     ) -> SearchResults:
         """Run a query. An empty query lists the library (relevance means newest first).
+
+        With ``correct``, a query that finds nothing but has a did-you-mean suggestion
+        answers with the suggestion's results (``corrected=True``, ``query`` unchanged).
 
         ``cancelled`` is polled while matching: when it turns true the search stops
         with :class:`SearchCancelled` (search-as-you-type drops superseded searches).
@@ -237,17 +266,23 @@ class Library:
         started = time.perf_counter()
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r} (use {', '.join(SORTS)})")
-        key = (text, sort, limit, offset, typing, self._generation, self._marks_stamp())
+        key = (text, sort, limit, offset, typing, correct, self._generation, self._marks_stamp())
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return dataclasses.replace(cached, elapsed_ms=(time.perf_counter() - started) * 1000)
+        related = _RELATED.fullmatch(text.strip())
+        if related:
+            found = self._related_results(text, sort, related.group(1), limit, started)
+            self._remember(key, found)
+            return found
         parsed = self.parse(text, typing=typing)
         searcher = self._searcher()
         # normalize() merges the nested ORs prefix expansion makes and drops repeated terms
         # ("learning" typed is learn OR learn*, which expands to learn again): 2.3x faster at 100k.
-        expanded = cap_prefixes(parsed.query, searcher.reader()).normalize()
-        q, ranges = lift_ranges(resolve_marks(expanded, self.marks))
+        # Marks first (tag:rl* is a tag prefix, not a Whoosh one), then the word prefixes.
+        expanded = cap_prefixes(resolve_marks(parsed.query, self.marks), searcher.reader()).normalize()
+        q, ranges = lift_ranges(expanded)
         if isinstance(q, wq.Every):
             total, hits = self._listing(searcher, sort, ranges, offset, limit)
         else:
@@ -257,13 +292,32 @@ class Library:
             total, hits = self._matching(searcher, q, sort, parsed, ranges, offset, limit, cancelled, progress)
         suggestion = None
         if total < FEW_HITS and not parsed.is_everything:
-            suggestion = self._suggest(parsed, searcher)
-        elapsed = (time.perf_counter() - started) * 1000
-        found = SearchResults(text, sort, total, hits, offset, elapsed, suggestion, parsed)
+            suggestion = self._suggest(parsed)
+        if total == 0 and suggestion and correct:
+            # Nothing at all: show what the likely intended query finds, and say so.
+            found = self.search(suggestion, sort, limit, offset, typing, cancelled, partial, correct=False)
+            found = dataclasses.replace(found, query=text, suggestion=suggestion, corrected=True)
+        else:
+            elapsed = (time.perf_counter() - started) * 1000
+            found = SearchResults(text, sort, total, hits, offset, elapsed, suggestion, parsed)
+        self._remember(key, found)
+        return found
+
+    def _remember(self, key: tuple, found: SearchResults) -> None:
         self._cache[key] = found
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
-        return found
+
+    def _related_results(self, text: str, sort: Sort, reference: str, limit: int, started: float) -> SearchResults:
+        """``related:ID``: the papers most like one paper, as a search's results."""
+        paper = self.get(reference)
+        if paper is None:
+            raise QueryError(f"related:{reference}: no paper with that id")
+        papers = self.related(paper.id, min(limit, RELATED_LIMIT))
+        hits = [Hit(other, rank) for rank, other in enumerate(papers)]
+        elapsed = (time.perf_counter() - started) * 1000
+        label = paper.title if len(paper.title) <= 50 else paper.title[:49] + "…"
+        return SearchResults(text, sort, len(hits), hits, 0, elapsed, label=f"related to “{label}”")
 
     def _matching(
         self, searcher, q, sort, parsed, ranges, offset, limit, cancelled, progress=None
@@ -324,34 +378,39 @@ class Library:
         stamp = getattr(self.marks, "version", None)
         return stamp() if callable(stamp) else stamp
 
-    def _suggest(self, parsed: ParsedQuery, searcher: Searcher) -> str | None:
-        """Did-you-mean: each plain word not in any title replaced by its closest title word.
+    def _suggest(self, parsed: ParsedQuery) -> str | None:
+        """Did-you-mean: each plain word that no title or abstract has, replaced by the
+        likeliest word that one does (see ``index.store.vocabulary``).
 
-        Whoosh's ``correct_query`` would suggest stems ("learn" for "lerning"); the
-        ``spell_title`` field keeps whole words, so suggestions read like what was typed.
+        Only standalone plain words are touched (never a field value, an operator or a
+        quoted phrase), so a suggestion is always a query the user meant to type.
         """
-        reader = searcher.reader()
-        corrector = reader.corrector("spell_title")
+        vocabulary = self._vocabulary()
         changed = False
 
         def fix(match: re.Match[str]) -> str:
             nonlocal changed
             word = match.group(0)
-            # Only whole title words count as known: a misspelling often stems to a real
-            # stem ("reinforcment" -> "reinforc"), so stems cannot say it is spelled right.
-            if word in _OPERATORS or reader.frequency("spell_title", word.lower()):
+            if word in _OPERATORS or vocabulary.knows(word):
                 return word
-            suggestions = corrector.suggest(word.lower(), limit=1, maxdist=2, prefix=1)
-            if suggestions:
-                changed = True
-                return suggestions[0]
-            return word
+            suggestion = vocabulary.suggest(word)
+            if suggestion is None:
+                return word
+            changed = True
+            return suggestion
 
         try:
             suggestion = _PLAIN_WORD.sub(fix, parsed.text)
         except Exception:  # a suggestion is a nicety; never fail a search for it
             return None
         return suggestion if changed else None
+
+    def _vocabulary(self) -> Vocabulary:
+        key = (self._generation, self._opened_dir)
+        if self._words is None or self._words[0] != key:
+            assert self._opened_dir is not None
+            self._words = (key, Vocabulary.load(self._opened_dir))
+        return self._words[1]
 
     def get(self, reference: str) -> Paper | None:
         """A paper by id, unique id prefix (4+ characters), former id (alias), arXiv id with or
@@ -383,7 +442,9 @@ class Library:
         return stored_paper(stored) if stored else None
 
     def related(self, paper_id: str, limit: int = 10) -> list[Paper]:
-        """Papers most like this one (Whoosh ``more_like`` over its title and abstract)."""
+        """Papers most like this one: its most telling terms (Whoosh key terms over its
+        title and abstract) searched in titles and abstracts; the paper itself and its
+        near-duplicates (the same title, or nearly the same abstract) left out."""
         paper = self.get(paper_id)
         if paper is None:
             return []
@@ -391,10 +452,24 @@ class Library:
         def find() -> list[Paper]:
             searcher = self._searcher()
             docnum = searcher.document_number(id=paper.id)
-            results = searcher.more_like(
-                docnum, "abstract", text=f"{paper.title} {paper.title} {paper.abstract}", top=limit
+            terms = searcher.key_terms_from_text(
+                "abstract", f"{paper.title} {paper.title} {paper.abstract}", numterms=RELATED_TERMS
             )
-            return [stored_paper(hit) for hit in results]
+            q = wq.Or(
+                [
+                    wq.Term(field, term, boost=weight)  # the schema boosts the title
+                    for term, weight in terms
+                    for field in TEXT_FIELDS
+                ]
+            )
+            found: list[Paper] = []
+            for hit in searcher.search(q, limit=limit * 3, mask={docnum} if docnum is not None else None):
+                other = stored_paper(hit)
+                if not near_duplicate(paper, other) and not any(near_duplicate(other, kept) for kept in found):
+                    found.append(other)
+                if len(found) == limit:
+                    break
+            return found
 
         return self._recovering(find)
 

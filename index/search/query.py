@@ -20,10 +20,12 @@ from typing import Protocol
 
 from whoosh import query as wq
 from whoosh.fields import ID, Schema
-from whoosh.qparser import GtLtPlugin, MultifieldParser
+from whoosh.qparser import GtLtPlugin, MultifieldParser, SingleQuotePlugin
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from index.search.language import PSEUDO_FIELDS
+from index.search.literal import UnknownField, literalize
+from index.store.analysis import fold
 from index.store.schema import TEXT_FIELDS, TITLE_BOOST, make_schema
 
 MAX_QUERY_LENGTH = 1000
@@ -43,6 +45,14 @@ _DATE_COMPARE = re.compile(rf"\bdate:(?P<op>>=|<=|>|<)(?P<value>{_DATE_VALUE})\b
 _DATE_ANY = re.compile(rf"\bdate:(?P<value>\[[^\]]*\]|{_DATE_VALUE})")
 
 
+ADJACENT_BOOST = 2.0
+"""Extra weight of a plain query's words found side by side (see _favour_adjacent_words)."""
+# What makes a query more than plain words: fields, phrases, groups, wildcards, boosts,
+# ranges, operators.
+_SYNTAX = re.compile(r'[:"()*^~\[\]{}<>]|\b(?:AND|OR|NOT)\b')
+FILTER_VALUES = "try is:starred, is:unread, is:read, has:note, tag:NAME or tag:PREFIX*"
+
+
 class QueryError(ValueError):
     """A query that cannot be run; the message is for the user and names the problem."""
 
@@ -54,6 +64,7 @@ class MarksIndex(Protocol):
     def read_ids(self) -> set[str]: ...
     def noted_ids(self) -> set[str]: ...
     def ids_with_tag(self, tag: str) -> set[str]: ...
+    def tag_names(self) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -119,6 +130,28 @@ def _compact(day: date) -> str:
     return day.strftime("%Y%m%d")
 
 
+_UPVOTES = re.compile(r"\bupvotes:([^\s()]*)")
+_UPVOTES_OK = re.compile(r"(?:[<>]=?)?\d+|\[\s*\d*\s+to\s+\d*\s*\]|\{\s*\d*\s+to\s+\d*\s*\}", re.IGNORECASE)
+_DATE = re.compile(r"\bdate:(\[[^\]]*\]|\{[^}]*\}|[^\s()]*)")
+_DATE_OK = re.compile(
+    rf"(?:[<>]=?)?{_DATE_VALUE}|[\[{{]\s*(?:{_DATE_VALUE})?\s+to\s+(?:{_DATE_VALUE})?\s*[\]}}]", re.IGNORECASE
+)
+
+
+def check_ranges(text: str) -> None:
+    """``upvotes:`` takes a number and ``date:`` a date, or the user hears which one is off."""
+    for match in _UPVOTES.finditer(text):
+        if not _UPVOTES_OK.fullmatch(match.group(1)):
+            raise QueryError(
+                f"upvotes:{match.group(1)} is not a number of upvotes (try upvotes:>=10 or upvotes:[5 to 50])"
+            )
+    for match in _DATE.finditer(text):
+        if not _DATE_OK.fullmatch(match.group(1)):
+            raise QueryError(
+                f"date:{match.group(1)} is not a date (try date:2024, date:>=2025-03 or date:[2024-01 to 2024-06])"
+            )
+
+
 def rewrite_dates(text: str) -> str:
     """Turn the date forms people type into ranges Whoosh's date parser reads exactly."""
 
@@ -156,13 +189,21 @@ class QueryParser:
         self._parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts={"title": TITLE_BOOST, "abstract": 1.0})
         self._parser.add_plugin(DateParserPlugin(free=False))
         self._parser.add_plugin(GtLtPlugin())
-        self._analyzers = {name: schema[name].analyzer for name in TEXT_FIELDS}
+        # 'single quotes' are apostrophes in titles (Don't, Schrödinger's), not syntax.
+        self._parser.remove_plugin_class(SingleQuotePlugin)
+        self._analyzer = schema["title"].analyzer
 
     def parse(self, text: str, typing: bool = False) -> ParsedQuery:
         """Parse ``text``; with ``typing`` the last word also matches as a prefix."""
-        cleaned = sanitize(text).strip()
-        if not cleaned:
+        try:
+            cleaned = literalize(sanitize(text)).strip()
+        except UnknownField as error:
+            raise QueryError(str(error)) from None
+        if not cleaned or (typing and len(cleaned) < MIN_TYPING_PREFIX and cleaned.isalnum()):
+            # Nothing yet, or the first letter or two of a first word ("q", "di"): keep
+            # listing the library rather than flash a list of whatever has a "q".
             return ParsedQuery(text, wq.Every(), frozenset(), (), is_everything=True)
+        check_ranges(cleaned)
         rewritten = rewrite_dates(cleaned)
         try:
             parsed = self._parser.parse(rewritten)
@@ -179,8 +220,10 @@ class QueryParser:
         if parsed is wq.NullQuery:
             raise QueryError(f"query {text!r} has nothing to search for (only common words?)")
         prefixes: list[str] = []
-        if typing and not cleaned.endswith((" ", ")", '"')):
+        still_typing = typing and not cleaned.endswith((" ", ")", '"'))
+        if still_typing:
             parsed = _typed_word_as_prefix(parsed, rewritten, prefixes)
+        parsed = self._favour_adjacent_words(parsed, cleaned, still_typing)
         words = frozenset(
             (field, value)
             for field, value in _positive_terms(parsed)
@@ -188,6 +231,24 @@ class QueryParser:
         )
         prefixes += [q.text for q in _walk(parsed) if isinstance(q, wq.Prefix) and q.fieldname in TEXT_FIELDS]
         return ParsedQuery(text, parsed, words, tuple(dict.fromkeys(prefixes)))
+
+    def _favour_adjacent_words(self, parsed: wq.Query, cleaned: str, still_typing: bool) -> wq.Query:
+        """Plain words found side by side, as typed, rank above the same words scattered.
+
+        "q learning" means Q-learning more than a paper that says "learning" and, far
+        away, "Q"; a pasted title is found first. The words stay required (AND); the
+        phrase is an optional extra score, checked only on papers that match anyway.
+        """
+        if _SYNTAX.search(cleaned):
+            return parsed
+        typed = cleaned.split()
+        if still_typing:
+            typed = typed[:-1]  # the word being typed is not a word yet
+        words = [token.text for token in self._analyzer(" ".join(typed))]
+        if len(words) < 2:
+            return parsed
+        phrases = [wq.Phrase(field, words, boost=ADJACENT_BOOST) for field in TEXT_FIELDS]
+        return wq.AndMaybe(parsed, wq.Or(phrases))
 
 
 def _walk(q: wq.Query):
@@ -222,7 +283,7 @@ def _typed_word_as_prefix(parsed: wq.Query, text: str, prefixes: list[str]) -> w
             and getattr(q, "endchar", None) == len(text)
             and q.startchar is not None
         ):
-            raw = text[q.startchar : q.endchar].lower()
+            raw = fold(text[q.startchar : q.endchar])
             if len(raw) >= MIN_TYPING_PREFIX and raw.isalnum():
                 prefixes.append(raw)
                 return wq.Or([q, wq.Prefix(q.fieldname, raw, boost=q.boost)])
@@ -290,14 +351,25 @@ def resolve_marks(q: wq.Query, marks: MarksIndex | None) -> wq.Query:
     """
 
     def ids_query(ids: set[str]) -> wq.Query:
-        return wq.Or([wq.Term("id", paper_id) for paper_id in sorted(ids)]) if ids else wq.NullQuery
+        # No marked papers: a term no paper has. (Not NullQuery, which a later normalize()
+        # would drop from an AND, so "is:starred x" would find every x.)
+        return wq.Or([wq.Term("id", paper_id) for paper_id in sorted(ids)]) if ids else wq.Term("id", "-")
 
     def visit(node: wq.Query) -> wq.Query:
-        if not isinstance(node, wq.Term) or node.fieldname not in PSEUDO_FIELDS:
+        if getattr(node, "fieldname", None) not in PSEUDO_FIELDS:
             return node
+        if not isinstance(node, (wq.Term, wq.Prefix, wq.Wildcard)):
+            raise QueryError(f"{node.fieldname}: takes one value, such as tag:rl or is:starred")
         if marks is None:
             raise QueryError(f"{node.fieldname}:{node.text} needs the state file, which is not open")
         value = str(node.text).lower()
+        if isinstance(node, (wq.Prefix, wq.Wildcard)):
+            if node.fieldname != "tag":
+                raise QueryError(f"{node.fieldname}: takes no wildcards ({FILTER_VALUES})")
+            # tag:rl* -> every tag starting with rl (tag names are few: a scan is instant).
+            stem = value.rstrip("*")
+            tags = [tag for tag in marks.tag_names() if tag.startswith(stem)]
+            return ids_query(set().union(*(marks.ids_with_tag(tag) for tag in tags)) if tags else set())
         if node.fieldname == "tag":
             return ids_query(marks.ids_with_tag(value))
         if node.fieldname == "has" and value in ("note", "notes"):
@@ -309,8 +381,6 @@ def resolve_marks(q: wq.Query, marks: MarksIndex | None) -> wq.Query:
                 return ids_query(marks.read_ids())
             if value == "unread":
                 return wq.AndNot(wq.Every(), ids_query(marks.read_ids()))
-        raise QueryError(
-            f"unknown filter {node.fieldname}:{node.text} (try is:starred, is:unread, is:read, has:note, tag:NAME)"
-        )
+        raise QueryError(f"unknown filter {node.fieldname}:{node.text} ({FILTER_VALUES})")
 
     return q.accept(visit)

@@ -110,6 +110,11 @@ class StateStore:
         with self._mutex:
             return set(self._by_tag.get(normalize_tag(tag), ()))
 
+    def tag_names(self) -> list[str]:
+        """Every tag in use, sorted."""
+        with self._mutex:
+            return sorted(self._by_tag)
+
     def tag_counts(self) -> dict[str, int]:
         """How many papers carry each tag, by tag name."""
         with self._mutex:

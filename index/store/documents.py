@@ -22,7 +22,7 @@ def paper_document(paper: Paper, aliases: Iterable[str] | None = None) -> dict[s
         "abstract": paper.abstract,
         "data": json.dumps(paper.to_dict(), ensure_ascii=False),
     }
-    aliases = sorted(set(aliases or ()) - {paper.id})
+    aliases = sorted((set(aliases or ()) | set(paper.former_ids)) - {paper.id})
     if aliases:
         doc["alias"] = " ".join(aliases)
     if paper.arxiv_id:

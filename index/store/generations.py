@@ -35,6 +35,7 @@ from index.paper import Paper
 from index.sources.files import all_source_files, readable_sources
 from index.store import whoosh_internals
 from index.store.schema import SCHEMA_VERSION, make_schema
+from index.store.vocabulary import Vocabulary
 from index.store.writer import Progress, WriteReport, write_papers
 
 LOCK_TIMEOUT = 120.0
@@ -195,7 +196,9 @@ class IndexStore:
         try:
             whoosh_internals.apply()
             ix = whoosh_index.create_in(str(folder), make_schema())
-            report = write_papers(ix, [parsed.iter_papers() for parsed in sources], progress)
+            vocabulary = Vocabulary()
+            report = write_papers(ix, [parsed.iter_papers() for parsed in sources], progress, vocabulary=vocabulary)
+            vocabulary.save(folder)
             self.write_meta(folder, papers=report.added)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)  # never leave half a generation behind
@@ -251,7 +254,9 @@ class IndexStore:
         assert folder is not None, "ensure() the index before adding to it"
         ix = _open_dir(folder)
         with ix.searcher() as searcher:
-            report = write_papers(ix, sources, progress, searcher=searcher)
+            vocabulary = Vocabulary.load(folder)
+            report = write_papers(ix, sources, progress, searcher=searcher, vocabulary=vocabulary)
+        vocabulary.save(folder)
         with ix.searcher() as searcher:
             count = searcher.doc_count()
         self.write_meta(folder, papers=count)

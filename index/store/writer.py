@@ -26,6 +26,7 @@ from whoosh.searching import Searcher
 from index.paper import Paper
 from index.store.documents import paper_document, stored_paper
 from index.store.identity import Identities, Known
+from index.store.vocabulary import Vocabulary
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while papers are written (the one definition)."""
@@ -115,11 +116,13 @@ def write_papers(
     sources: list[Iterable[Paper]],
     progress: Progress | None = None,
     searcher: Searcher | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> WriteReport:
     """Add the papers of ``sources`` (in order) to ``ix`` in one transaction, merging repeats.
 
     With ``searcher`` (an import into a live index), a record of a paper already in
-    the index is merged into the stored paper and its document replaced.
+    the index is merged into the stored paper and its document replaced. The words of
+    every record are counted into ``vocabulary`` (for did-you-mean).
     Interrupting (Ctrl-C) cancels the writers: the index is left as it was.
     """
     indexed = IndexedLookup(searcher) if searcher is not None else None
@@ -137,6 +140,8 @@ def write_papers(
             for paper in papers:
                 done += 1
                 counts.records += 1
+                if vocabulary is not None:
+                    vocabulary.add(f"{paper.title} {paper.abstract}")
                 paper.id = identities.canonical(paper)
                 if paper.id not in held_ids:
                     writer.add_document(**paper_document(paper))
@@ -168,6 +173,12 @@ def write_papers(
         for task in getattr(writer, "tasks", ()):
             task.terminate()
             task.join(timeout=10)
+        for name in ("jobqueue", "resultqueue"):
+            # Their feeder threads would wait forever at exit to flush job names into a
+            # pipe no terminated sub-writer reads: an interrupted import then hung.
+            job_queue = getattr(writer, name, None)
+            if job_queue is not None:
+                job_queue.cancel_join_thread()
         writer.cancel()
         raise
     if indexed is not None and held:

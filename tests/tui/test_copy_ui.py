@@ -115,13 +115,15 @@ def test_related_papers_replace_the_list_until_escape():
             await pilot.press("r")
             await settle(pilot)
             listing = screen.query_one(ResultList)
-            assert screen.context.startswith(f"{listing.source.total} related to “")
-            assert "esc returns" in screen.query_one(StatusLine).describe().plain
+            # The search box says what the list is, and esc brings the search back.
+            assert screen.query_one("#search").value == f"related:{paper.id}"
+            status = screen.query_one(StatusLine).describe().plain
+            assert f"{listing.source.total} papers related to “" in status and "esc goes back" in status
             related = [listing.source.hit(r).paper.id for r in range(listing.source.total)]
             assert related and paper.id not in related
             await pilot.press("escape")
             await settle(pilot)
-            assert screen.context == ""
+            assert screen.query_one("#search").value == ""
             assert listing.source.total == 790 and listing.cursor == 2 and screen.selected.id == paper.id
 
     asyncio.run(scenario())

@@ -110,8 +110,9 @@ def test_every_paper_action_in_a_burst_hits_the_paper_under_the_cursor(key, locs
                 await wait_until(pilot, lambda: copied)
                 assert copied == [second.primary_link]
             elif key == "r":
-                await wait_until(pilot, lambda: bool(screen.context))
-                assert second.title[:40] in screen.context and first.title[:40] not in screen.context
+                await wait_until(pilot, lambda: screen.results is not None and bool(screen.results.label))
+                assert screen.search_text == f"related:{second.id}"
+                assert second.title[:40] in screen.results.label
             assert first.id not in state.starred_ids() | state.read_ids()
 
     asyncio.run(scenario())
@@ -148,3 +149,21 @@ def built_papers_with_hostile_record(reader_home, tmp_path):
     path.write_text(json.dumps([record]))
     subprocess.run([sys.executable, "-m", "tui.cli", "import", str(path)], check=True, capture_output=True)
     return reader_home
+
+
+def test_tab_takes_the_did_you_mean_suggestion():
+    async def scenario():
+        async with reader(in_list=False) as (app, pilot, screen):
+            await pilot.press(*"reinforcment lerning")
+            await settle(pilot)
+            assert screen.results.suggestion == "reinforcement learning"
+            assert "(tab takes it)" in screen.query_one("#status").describe().plain
+            await pilot.press("tab")
+            await settle(pilot)
+            assert screen.query_one("#search").value == "reinforcement learning "
+            assert isinstance(app.focused, Input), "still typing"
+            assert screen.results.total > 0 and not screen.results.corrected
+            await pilot.press("tab")  # no suggestion now: tab goes to the list
+            assert isinstance(app.focused, ResultList)
+
+    asyncio.run(scenario())

@@ -89,7 +89,9 @@ def test_did_you_mean_in_status():
             await settle(pilot)
             suggestion = screen.results.suggestion  # the engine's word; its quality is tested in tests/
             assert suggestion and suggestion.strip() != "reinforcment lerning"
-            assert f"did you mean: {suggestion}" in status_text(screen)
+            # Nothing matches the typo: the suggestion's papers are shown, and said so.
+            assert screen.results.corrected and screen.results.total > 0
+            assert f"showing “{suggestion}” (tab takes it)" in status_text(screen)
 
     asyncio.run(scenario())
 

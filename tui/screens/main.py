@@ -66,6 +66,8 @@ class MainScreen(PaperScreen):
     def __init__(self, library: Library, engine: EngineThread, state: StateStore, initial_query: str = "") -> None:
         super().__init__(library, engine, state)
         self.initial_query = initial_query
+        self.query_before_related: tuple[str, str] | None = None
+        """The search to go back to (esc) from ``related:ID``, and the paper it was on."""
         self._messages_shown = 0
 
     def compose(self) -> ComposeResult:
@@ -121,6 +123,8 @@ class MainScreen(PaperScreen):
     # -- widgets to state ----------------------------------------------------------
     @on(Input.Changed, "#search")
     def update_query(self, event: Input.Changed) -> None:
+        if not event.value.startswith("related:"):
+            self.query_before_related = None  # a new search: esc no longer goes back
         self.search_text = event.value
 
     @on(ResultList.PaperHighlighted)
@@ -158,8 +162,15 @@ class MainScreen(PaperScreen):
         self.viewing = False
         self.set_focus(self.result_list)
 
-    def leave_search_box(self, typed: str) -> None:
-        """enter / ↓ / tab in the search box, called as the key is read (see SearchBox)."""
+    def leave_search_box(self, key: str, typed: str) -> None:
+        """enter / ↓ / tab in the search box, called as the key is read (see SearchBox).
+
+        tab takes the did-you-mean suggestion when the status line shows one.
+        """
+        suggestion = self.results.suggestion if self.results is not None else None
+        if key == "tab" and suggestion and not self.search_pending(typed):
+            self.take_suggestion(suggestion)
+            return
         self.action_focus_list()
         if self.search_pending(typed):
             # Keys typed after enter are meant for the rows of what was typed before it.
@@ -178,17 +189,38 @@ class MainScreen(PaperScreen):
             return isinstance(self.focused, (ResultList, PaperViewer))
         if action == "back":
             # Only when there is somewhere to go back to; otherwise esc is free (and hidden in the footer).
-            return isinstance(self.focused, Input) or self.viewing or bool(self.context or self.filter)
+            return isinstance(self.focused, Input) or self.viewing or bool(self.context or self.filter) or (
+                self.query_before_related is not None
+            )
         return True
 
     def action_back(self) -> None:
-        """esc: leave the search box, the abstract, the related list, then the filter."""
+        """esc: leave the search box, the abstract, related papers, a jumped-to paper, then
+        the filter."""
         if isinstance(self.focused, Input) or self.viewing:
             self.action_focus_list()
+        elif self.query_before_related is not None:
+            query, self.keep_on_next_search = self.query_before_related
+            self.set_query(query)
         elif self.context:
             self.restore_search()
         elif self.filter:
             self.filter = ""
+
+    def show_related(self, paper: Paper) -> None:
+        """``r``: the search becomes ``related:ID`` (shown in the box); esc goes back."""
+        if self.query_before_related is None:
+            self.query_before_related = (self.search_text, paper.id)
+        self.set_query(f"related:{paper.id}")
+
+    def take_suggestion(self, suggestion: str) -> None:
+        self.set_query(suggestion + " ")
+
+    def set_query(self, text: str) -> None:
+        """Put ``text`` in the search box (which searches for it), cursor at its end."""
+        search = self.query_one("#search", Input)
+        search.value = text
+        search.cursor_position = len(text)
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]

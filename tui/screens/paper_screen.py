@@ -7,21 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from textual import work
 from textual.binding import Binding
 from textual.reactive import var
-from textual.worker import get_current_worker
 
-from index import EMPTY, Library, Marks, Paper, StateError, StateStore, terminal_safe
-from tui.engine_thread import EngineThread, Skipped
+from index import EMPTY, Library, Marks, Paper, StateError, StateStore
+from tui.engine_thread import EngineThread
 from tui.messages import CopyRequested, OpenRequested
 from tui.screens.links import LinksPicker
 from tui.screens.note_editor import NoteEditor
 from tui.screens.searching import SearchingScreen
 from tui.screens.tag_editor import TagEdit, TagEditor
 from tui.widgets.paper_text import citation, paper_links
-
-RELATED_LIMIT = 30
 
 
 class PaperScreen(SearchingScreen):
@@ -128,18 +124,8 @@ class PaperScreen(SearchingScreen):
 
     def action_related_papers(self) -> None:
         if paper := self.current_paper():
-            self.notify(f"Finding papers like “{paper.title}”…", timeout=1, markup=False)
-            self.find_related(paper)
+            self.show_related(paper)
 
-    @work(exclusive=True, group="search", exit_on_error=False)
-    async def find_related(self, paper: Paper) -> None:
-        worker = get_current_worker()
-        try:
-            papers = await self.engine.run(
-                lambda: self.library.related(paper.id, RELATED_LIMIT), wanted=lambda: not worker.is_cancelled
-            )
-        except Skipped:
-            return
-        if not worker.is_cancelled:
-            title = paper.title if len(paper.title) <= 50 else paper.title[:49] + "…"
-            self.post_message(self.FixedList(papers, f"{len(papers)} related to “{terminal_safe(title)}”"))
+    def show_related(self, paper: Paper) -> None:
+        """Papers like ``paper``: the screen shows them as the search ``related:ID``."""
+        raise NotImplementedError  # the screen with the search box decides how

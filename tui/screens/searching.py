@@ -89,6 +89,8 @@ class SearchingScreen(Screen):
         self._latest = 0
         """The newest search asked for (results of older ones are dropped)."""
         self._search_args: tuple[str, Sort] = ("", "relevance")
+        self.keep_on_next_search: str | None = None
+        """A paper to put the cursor on when the next search lands (going back to a search)."""
         self._saved: tuple[RowSource, int] | None = None
 
     @property
@@ -112,6 +114,8 @@ class SearchingScreen(Screen):
 
     def search(self, keep_paper: str | None = None) -> None:
         """Start the search for the current query, filter and sort (replacing any running one)."""
+        keep_paper = keep_paper or self.keep_on_next_search
+        self.keep_on_next_search = None
         self._latest += 1
         text = " ".join(part for part in (self.filter, self.search_text.strip()) if part)
         self._search_args = (text, self.sort)
@@ -164,6 +168,7 @@ class SearchingScreen(Screen):
                 typing=True,
                 cancelled=lambda: not wanted(),
                 partial=partial,
+                correct=True,
             ),
             wanted=wanted,
         )

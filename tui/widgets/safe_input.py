@@ -74,10 +74,11 @@ class SearchBox(SafeInput):
 
     LEAVE_KEYS = ("enter", "down", "tab")
 
-    def __init__(self, leave: Callable[[str], None], **kwargs) -> None:
+    def __init__(self, leave: Callable[[str, str], None], **kwargs) -> None:
         super().__init__(**kwargs)
         self.leave = leave
-        """Called with the box's value when a leave key is read (the screen moves focus)."""
+        """Called with the key and the box's value when a leave key is read (the screen
+        moves focus, or with tab takes a did-you-mean suggestion)."""
 
     async def _on_key(self, event: events.Key) -> None:
         if self.screen.focused is not self:
@@ -90,6 +91,6 @@ class SearchBox(SafeInput):
         if event.key in self.LEAVE_KEYS:
             event.prevent_default()
             event.stop()
-            self.leave(self.value)
+            self.leave(event.key, self.value)
             return
         await super()._on_key(event)

@@ -54,11 +54,15 @@ class StatusLine(Widget):
         parts = [plural(results.total, "paper")]
         if not results.complete:
             parts = [f"{results.total:,}+ papers so far, still searching…"]
+        if results.corrected:
+            parts = [f"nothing matches; showing “{terminal_safe(results.suggestion)}” (tab takes it)", *parts]
+        if results.label:
+            parts = [f"{plural(results.total, 'paper')} {terminal_safe(results.label)} · esc goes back"]
         parts.append("newest first" if self.sort == "relevance" and not results.query.strip() else f"by {self.sort}")
         if self.filter:
             parts.append(f"filter {terminal_safe(self.filter)}")
         parts.append(f"{results.elapsed_ms:.0f} ms")
         text = Text(" · ".join(parts))
-        if results.suggestion:
-            text.append(f" · did you mean: {terminal_safe(results.suggestion)}", "bold")
+        if results.suggestion and not results.corrected:
+            text.append(f" · did you mean: {terminal_safe(results.suggestion)}? (tab)", "bold")
         return text
