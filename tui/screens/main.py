@@ -189,8 +189,11 @@ class MainScreen(PaperScreen):
             return isinstance(self.focused, (ResultList, PaperViewer))
         if action == "back":
             # Only when there is somewhere to go back to; otherwise esc is free (and hidden in the footer).
-            return isinstance(self.focused, Input) or self.viewing or bool(self.context or self.filter) or (
-                self.query_before_related is not None
+            return (
+                isinstance(self.focused, Input)
+                or self.viewing
+                or bool(self.context or self.filter)
+                or (self.query_before_related is not None)
             )
         return True
 
