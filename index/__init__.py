@@ -27,6 +27,11 @@ from index.locations import Locations, locations  # noqa: E402
 if TYPE_CHECKING:
     from index.excerpts import Span, excerpt, match_window
     from index.export import FORMATS, export_papers
+    from index.feeds.enrich import enrich, papers_to_enrich
+    from index.feeds.fetching import FetchProgress, FetchReport, arxiv_units, days, fetch, hf_units
+    from index.feeds.http import Client as FetchClient
+    from index.feeds.http import FetchError
+    from index.feeds.settings import FeedSettings, feed_settings
     from index.importing import FileImport, import_files
     from index.paper import Paper
     from index.safe_text import json_safe, plural, safe_url, terminal_safe
@@ -41,10 +46,25 @@ if TYPE_CHECKING:
         SearchResults,
     )
     from index.state.marks import EMPTY, Marks, normalize_tag
+    from index.state.sessions import begin_reader_session, last_reader_start
     from index.state.store import ReadOnlyState, StateError, StateStore
     from index.store.generations import BuildReport, IndexBusy, IndexStore, Progress
 
-_PUBLIC = {
+_PUBLIC: dict[str, str | tuple[str, str]] = {
+    "enrich": "index.feeds.enrich",
+    "papers_to_enrich": "index.feeds.enrich",
+    "FetchProgress": "index.feeds.fetching",
+    "FetchReport": "index.feeds.fetching",
+    "arxiv_units": "index.feeds.fetching",
+    "days": "index.feeds.fetching",
+    "fetch": "index.feeds.fetching",
+    "hf_units": "index.feeds.fetching",
+    "FetchClient": ("index.feeds.http", "Client"),
+    "FetchError": "index.feeds.http",
+    "FeedSettings": "index.feeds.settings",
+    "feed_settings": "index.feeds.settings",
+    "begin_reader_session": "index.state.sessions",
+    "last_reader_start": "index.state.sessions",
     "FORMATS": "index.export",
     "export_papers": "index.export",
     "FileImport": "index.importing",
@@ -83,6 +103,20 @@ __all__ = [
     "__version__",
     "Locations",
     "locations",
+    "enrich",
+    "papers_to_enrich",
+    "FetchProgress",
+    "FetchReport",
+    "arxiv_units",
+    "days",
+    "fetch",
+    "hf_units",
+    "FetchClient",
+    "FetchError",
+    "FeedSettings",
+    "feed_settings",
+    "begin_reader_session",
+    "last_reader_start",
     "FORMATS",
     "export_papers",
     "FileImport",
@@ -120,9 +154,10 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Load a public name from its module the first time it is asked for (PEP 562)."""
-    module = _PUBLIC.get(name)
-    if module is None:
+    where = _PUBLIC.get(name)
+    if where is None:
         raise AttributeError(f"module 'index' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    module, attribute = where if isinstance(where, tuple) else (where, name)
+    value = getattr(importlib.import_module(module), attribute)
     globals()[name] = value
     return value

@@ -94,5 +94,5 @@ def test_exports_with_marks_and_imported_copies_are_private(built_home, tmp_path
     source.write_text(json.dumps([{"title": "A Private Paper", "abstract": "x"}]))
     source.chmod(0o644)
     assert run_papers("import", str(source)).returncode == 0
-    (copy,) = locations(built_home).sources_dir.iterdir()
+    (copy,) = [path for path in locations(built_home).sources_dir.iterdir() if not path.name.startswith(".")]
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600

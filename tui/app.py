@@ -45,9 +45,12 @@ class PapersApp(App[int]):
             return False  # "q" while the library opens is the start of a query ("quantum")
         return True
 
+    def get_default_screen(self) -> LoadingScreen:
+        # The first screen from the very start: keys typed before anything is drawn (a
+        # burst right after launch) already reach it and become the first query.
+        return LoadingScreen(self.locs, self.engine)
+
     def on_mount(self) -> None:
-        # Pushed (not the default screen) so that it can be switched for the main screen.
-        self.push_screen(LoadingScreen(self.locs, self.engine))
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         for problem in self.keymap_problems:

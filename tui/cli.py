@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from typing import NoReturn, Sequence
 
 from index import QUERY_SYNTAX, SORTS, __version__
@@ -93,7 +94,48 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("bibtex", "markdown", "json", "csv"), default="bibtex")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     export.add_argument("--with-marks", action="store_true", help="json: include stars, tags, notes")
+
+    fetch = sub.add_parser("fetch", help="fetch new papers: Hugging Face daily papers or arXiv listings")
+    feeds = fetch.add_subparsers(dest="feed", metavar="FEED", parser_class=_Parser, required=True)
+    hf = feeds.add_parser("hf", help="Hugging Face daily papers (default: today)")
+    when = hf.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="one day")
+    when.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="from this day (to --to or today)")
+    when.add_argument("--days", type=_positive, metavar="N", help="the last N days, today included")
+    hf.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="with --from: the last day")
+    arxiv = feeds.add_parser("arxiv", help="new submissions in arXiv categories (default: today)")
+    arxiv.add_argument("categories", nargs="+", metavar="CATEGORY", help="e.g. cs.LG cs.CL")
+    arxiv.add_argument("--days", type=_positive, default=1, metavar="N", help="the last N days (default 1: today)")
+    for feed_parser in (hf, arxiv):
+        feed_parser.add_argument("--refresh", action="store_true", help="fetch days fetched before again")
+
+    enrich = sub.add_parser("enrich", help="find arXiv ids, authors and dates for papers without them")
+    enrich.add_argument("--refresh", action="store_true", help="also ask about titles not found before")
+    enrich.add_argument("--limit", type=_positive, metavar="N", help="at most N papers this time")
+
+    view = sub.add_parser("view", help="saved views: a name for a query")
+    views = view.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    add = views.add_parser("add", help="save a view")
+    add.add_argument("name")
+    add.add_argument("query", nargs="+")
+    listing = views.add_parser("list", help="views with their counts (total, unread, new)")
+    listing.add_argument("--json", action="store_true")
+    remove = views.add_parser("rm", help="remove a view")
+    remove.add_argument("name")
+
+    serve = sub.add_parser("serve", help="run the reader in a web browser (textual-serve)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    serve.add_argument("--port", type=_positive, default=8000)
     return parser
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
 
 
 def _positive(value: str) -> int:
@@ -130,13 +172,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def open_reader(args: argparse.Namespace) -> int:
     """Open the full-screen reader, refusing clearly where it cannot work."""
-    if not sys.stdout.isatty() or not sys.stdin.isatty():
+    web = os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")  # under `papers serve`
+    if not web and (not sys.stdout.isatty() or not sys.stdin.isatty()):
         raise UserError(
             "the reader needs a terminal; for scripts use a subcommand: "
             "papers search QUERY, papers show ID, papers stats (see papers --help)",
             exit_code=1,
         )
-    if os.environ.get("TERM", "") in ("", "dumb"):
+    if not web and os.environ.get("TERM", "") in ("", "dumb"):
         raise UserError(
             "the reader cannot draw on TERM=dumb; set TERM (e.g. xterm-256color) "
             "or use a subcommand: papers search QUERY (see papers --help)",

@@ -41,6 +41,13 @@ class SetSort(Message):
 
 
 @dataclass
+class SetQuery(Message):
+    """Put ``text`` in the search box (a saved view's query)."""
+
+    text: str
+
+
+@dataclass
 class JumpToPaper(Message):
     """Show this one paper in place of the search, until esc."""
 

@@ -17,7 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
 from index import SORTS, Paper, plural, terminal_safe
-from tui.messages import JumpToPaper, RunPaperAction, SetFilter, SetSort
+from tui.messages import JumpToPaper, RunPaperAction, SetFilter, SetQuery, SetSort
 
 SORT_HELP = {
     "relevance": "best match first (newest first when nothing is typed)",
@@ -32,6 +32,8 @@ class PaletteData:
 
     filter: str = ""
     tag_counts: dict[str, int] = field(default_factory=dict)
+    views: dict[str, str] = field(default_factory=dict)
+    """Saved views: name -> query."""
     paper_keys: list[Binding] = field(default_factory=list)
     """Bindings of the actions on the paper under the cursor, runnable by name."""
     find_papers: Callable[[str], Awaitable[list[Paper]]] | None = None
@@ -62,6 +64,9 @@ class PaperCommands(Provider):
         yield "Show starred papers", SetFilter("is:starred"), "filter is:starred"
         yield "Show unread papers", SetFilter("is:unread"), "filter is:unread"
         yield "Show papers with notes", SetFilter("has:note"), "filter has:note"
+        yield "Show new papers", SetFilter("is:new"), "imported since your last session (filter is:new)"
+        for name, query in data.views.items():
+            yield f"View: {terminal_safe(name)}", SetQuery(query), terminal_safe(query)
         if data.filter:
             yield "Clear the filter", SetFilter(""), f"now: {terminal_safe(data.filter)}"
         for tag, count in data.tag_counts.items():

@@ -7,10 +7,11 @@ stay readable.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Iterator
 
-from index import Progress
+from index import Progress, terminal_safe
 
 
 @contextmanager
@@ -54,5 +55,29 @@ def indexing_progress(label: str) -> Iterator[Progress | None]:
             # say so rather than sit silently at 100%.
             label = "Saving index…" if total and done >= total else label_text
             bar.update(task, completed=done, total=total or None, description=label)
+
+        yield update
+
+
+FetchProgress = Callable[[str, int, int], None]
+
+
+@contextmanager
+def fetch_progress() -> Iterator[FetchProgress | None]:
+    """Yield a ``progress(what, done, total)`` callback: one bar whose label says what is
+    being fetched or imported, on stderr if a TTY."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as RichProgress
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with RichProgress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Fetching", total=None)
+
+        def update(what: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None, description=terminal_safe(what))
 
         yield update

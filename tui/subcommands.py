@@ -14,7 +14,6 @@ from typing import Callable
 
 from index import (
     AmbiguousId,
-    FileImport,
     IndexBusy,
     IndexDamaged,
     IndexStore,
@@ -28,39 +27,10 @@ from index import (
     import_files,
     locations,
 )
-from tui import output
+from tui import fetch_commands, output
 from tui.errors import UserError
+from tui.opening import import_line, open_library, open_state, tell_notices
 from tui.progress import indexing_progress
-
-
-def open_state(locs: Locations) -> StateStore:
-    state = StateStore(locs.state_file)
-    for message in state.messages:
-        output.error(message)
-    return state
-
-
-def open_library(locs: Locations, state: StateStore | None = None) -> Library:
-    """Open the index (building it with progress when needed); marks made under a paper's
-    former id move onto it."""
-    try:
-        with indexing_progress("Indexing papers") as progress:
-            library = Library.open(locs, marks=state, progress=progress)
-    except IndexBusy as error:
-        raise UserError(str(error)) from None
-    report = library.build_report
-    if report is not None:
-        output.build_summary(report)
-    if state is not None and not state.read_only:
-        library.adopt_marks(state)
-    return library
-
-
-def tell_notices(library: Library) -> None:
-    """Say what the engine had to do on its own (a damaged index rebuilt)."""
-    for notice in library.notices:
-        output.error(notice)
-    library.notices.clear()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -164,25 +134,6 @@ def cmd_import(args: argparse.Namespace, locs: Locations) -> int:
             output.error(problem)
         printer.line(import_line(outcome))
     return 0 if all(outcome.ok for outcome in outcomes) else 1
-
-
-def import_line(outcome: FileImport) -> str:
-    """The one line ``papers import`` prints per file (stdout), naming the file."""
-    name = output.terminal_safe(str(outcome.path))
-    if outcome.outcome == "duplicate":
-        return f"{name}: already imported (same content as {output.terminal_safe(outcome.same_as)}); nothing changed"
-    if outcome.outcome == "unreadable":
-        return f"{name}: not imported"
-    if outcome.outcome == "empty":
-        return f"{name}: no papers found; not imported"
-    skipped = sum(1 for problem in outcome.problems if " repaired: " not in problem)
-    repaired = len(outcome.problems) - skipped
-    parts = [f"{outcome.added} added", f"{outcome.merged} merged", f"{skipped} skipped"]
-    if repaired:
-        parts.append(f"{repaired} repaired")
-    if outcome.marks_restored:
-        parts.append(f"marks restored on {outcome.marks_restored}")
-    return f"{name}: " + ", ".join(parts)
 
 
 def cmd_reindex(args: argparse.Namespace, locs: Locations) -> int:
@@ -293,4 +244,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Locations], int]] = {
     "untag": cmd_untag,
     "note": cmd_note,
     "export": cmd_export,
+    "fetch": fetch_commands.cmd_fetch,
+    "enrich": fetch_commands.cmd_enrich,
+    "view": fetch_commands.cmd_view,
+    "serve": fetch_commands.cmd_serve,
 }

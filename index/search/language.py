@@ -22,7 +22,10 @@ QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
     ("title: abstract: author: org: arxiv:", "one field, e.g. author:lovelace (accents optional)"),
     ("date:2024  date:>=2025-03  date:[2024-01 to 2024-06]", "published in that period"),
     ("upvotes:>=10", "upvote counts"),
-    ("tag:rl  tag:rl*  is:starred  is:unread  is:read  has:note", "your marks"),
+    (
+        "tag:rl  tag:rl*  is:starred  is:unread  is:read  is:new  has:note",
+        "your marks; is:new: arrived since your last session",
+    ),
     ("related:ID", "papers like that one (r on a paper)"),
     ("? ! : ' and brackets elsewhere", "plain text: paste any title as it is"),
 )

@@ -50,7 +50,7 @@ ADJACENT_BOOST = 2.0
 # What makes a query more than plain words: fields, phrases, groups, wildcards, boosts,
 # ranges, operators.
 _SYNTAX = re.compile(r'[:"()*^~\[\]{}<>]|\b(?:AND|OR|NOT)\b')
-FILTER_VALUES = "try is:starred, is:unread, is:read, has:note, tag:NAME or tag:PREFIX*"
+FILTER_VALUES = "try is:starred, is:unread, is:read, is:new, has:note, tag:NAME or tag:PREFIX*"
 
 
 class QueryError(ValueError):
@@ -78,6 +78,12 @@ class ParsedQuery:
     prefixes: tuple[str, ...]
     """Raw lower-case prefixes (``reinf*`` and the word being typed)."""
     is_everything: bool = False
+
+    @property
+    def ranks(self) -> bool:
+        """Whether relevance can order the hits: only filters (is:new, tag:rl, date:2024)
+        give every hit the same score, so they are listed newest first instead."""
+        return bool(self.words or self.prefixes)
 
 
 def sanitize(text: str) -> str:
@@ -343,8 +349,9 @@ def make_query_schema() -> Schema:
     return schema
 
 
-def resolve_marks(q: wq.Query, marks: MarksIndex | None) -> wq.Query:
-    """Turn ``tag:`` / ``is:`` / ``has:`` into id sets from the state file.
+def resolve_marks(q: wq.Query, marks: MarksIndex | None, new_sources: set[str] | None = None) -> wq.Query:
+    """Turn ``tag:`` / ``is:`` / ``has:`` into id sets from the state file, and ``is:new``
+    into the papers whose first source is one of ``new_sources``.
 
     The user's marks are few next to the library, so a filter becomes an OR over the
     marked ids, evaluated by Whoosh like any term: no per-hit lookups in Python.
@@ -381,6 +388,9 @@ def resolve_marks(q: wq.Query, marks: MarksIndex | None) -> wq.Query:
                 return ids_query(marks.read_ids())
             if value == "unread":
                 return wq.AndNot(wq.Every(), ids_query(marks.read_ids()))
+            if value == "new":
+                names = sorted(new_sources or ())
+                return wq.Or([wq.Term("source", name) for name in names]) if names else wq.Term("id", "-")
         raise QueryError(f"unknown filter {node.fieldname}:{node.text} ({FILTER_VALUES})")
 
     return q.accept(visit)

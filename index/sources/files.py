@@ -8,15 +8,19 @@ records merge, and the content hash makes re-importing the same file a no-op.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from index.durable import write_atomic
 from index.locations import Locations
 from index.paper import Paper
+from index.sources.atom import looks_like_atom, parse_atom
 from index.sources.dumps import UnknownLayout, parse_dump
 from index.sources.json_records import (
     NotJson,
@@ -73,6 +77,8 @@ def read_source(path: Path, name: str | None = None) -> ParsedFile:
             return stream_json_lines(path, name)
         with open_binary(path) as handle:
             raw = handle.read()
+        if looks_like_atom(head):
+            return parse_atom(raw, name, str(path))
     except (OSError, EOFError) as error:
         what = getattr(error, "strerror", None) or error
         raise SourceError(f"{path}: cannot read: {what}") from None
@@ -129,7 +135,39 @@ def store_copy(path: Path, digest: str, locs: Locations) -> Path:
         copy.flush()
         os.fsync(copy.fileno())
     os.replace(temp, target)
+    _record_import(locs, target.name)
     return target
+
+
+IMPORT_LOG = ".imported.json"
+"""When each copy was imported (``sources/.imported.json``): what ``is:new`` is made of."""
+
+
+def _record_import(locs: Locations, copy_name: str) -> None:
+    times = import_times(locs)
+    times[copy_name] = time.time()
+    write_atomic(locs.sources_dir / IMPORT_LOG, json.dumps(times, indent=1, sort_keys=True).encode("utf-8"))
+
+
+def import_times(locs: Locations) -> dict[str, float]:
+    """Copy name -> when it was imported (the copy's mtime for copies the log lacks)."""
+    try:
+        times = json.loads((locs.sources_dir / IMPORT_LOG).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        times = {}
+    times = {name: float(value) for name, value in times.items() if isinstance(value, (int, float))}
+    for path in imported_files(locs):
+        if path.name not in times:
+            try:
+                times[path.name] = path.stat().st_mtime
+            except OSError:
+                pass
+    return times
+
+
+def sources_imported_since(locs: Locations, moment: float) -> set[str]:
+    """The names (as papers' ``sources`` give them) of files imported after ``moment``."""
+    return {source_name(locs.sources_dir / name) for name, when in import_times(locs).items() if when > moment}
 
 
 @dataclass

@@ -380,6 +380,8 @@ class _Fixer:
             return []
         names, dropped = [], 0
         for item in value:
+            if isinstance(item, dict) and item.get("hidden") is True:
+                continue  # Hugging Face marks an author hidden who asked not to be shown
             if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
                 names.append(item["name"].strip())
             elif isinstance(item, str) and item.strip():

@@ -55,6 +55,9 @@ def parse_state(data: bytes) -> tuple[dict[str, Any], int]:
     papers = doc.get("papers")
     if not isinstance(papers, dict):
         raise Damaged(f'"papers" should be an object, found {type(papers).__name__}')
+    views = doc.get("views", {})
+    if not isinstance(views, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in views.items()):
+        raise Damaged('"views" should map view names to queries')
     for paper_id, entry in papers.items():
         if not isinstance(entry, dict):
             raise Damaged(f'the marks of paper "{paper_id}" should be an object, found {type(entry).__name__}')

@@ -69,6 +69,7 @@ class StateStore:
         self._file_lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT, mode=_FILE_MODE)
         self._mutex = threading.RLock()
         self._marks: dict[str, Marks] = {}
+        self._views: dict[str, str] = {}
         # Derived views, kept in step with _marks so per-query filters cost a set copy.
         self._starred: set[str] = set()
         self._read: set[str] = set()
@@ -119,6 +120,26 @@ class StateStore:
         """How many papers carry each tag, by tag name."""
         with self._mutex:
             return {tag: len(ids) for tag, ids in sorted(self._by_tag.items())}
+
+    # -- saved views -------------------------------------------------------------
+
+    def views(self) -> dict[str, str]:
+        """Saved views: name -> query, by name."""
+        with self._mutex:
+            return dict(sorted(self._views.items()))
+
+    def save_view(self, name: str, query: str) -> None:
+        """Save (or replace) the view ``name``; written before it returns, like every mark."""
+        name, query = " ".join(name.split()), query.strip()
+        if not name or not query:
+            raise StateError("a view needs a name and a query")
+        self._mutate(lambda current: {}, views=lambda saved: {**saved, name: query})
+
+    def remove_view(self, name: str) -> bool:
+        """Remove the view ``name``; says whether there was one."""
+        existed = name in self.views()
+        self._mutate(lambda current: {}, views=lambda saved: {key: q for key, q in saved.items() if key != name})
+        return existed
 
     def version(self) -> int:
         """A number that changes whenever the marks in memory change (for caches)."""
@@ -334,6 +355,7 @@ class StateStore:
         if loaded.data is not None and not newer:
             self._good_bytes = loaded.data
         self._marks = {}
+        self._views = {str(name): str(query) for name, query in (loaded.doc.get("views") or {}).items()}
         self._starred, self._read, self._noted, self._by_tag = set(), set(), set(), {}
         for paper_id, entry in loaded.doc["papers"].items():
             self._index(str(paper_id), Marks.from_dict(entry))
@@ -368,11 +390,16 @@ class StateStore:
         self._mutate(lambda current: {paper_id: change(current(paper_id))})
         return self.get(paper_id)
 
-    def _mutate(self, change: Callable[[Callable[[str], Marks]], dict[str, Marks]]) -> dict[str, Marks]:
+    def _mutate(
+        self,
+        change: Callable[[Callable[[str], Marks]], dict[str, Marks]],
+        views: Callable[[dict[str, str]], dict[str, str]] | None = None,
+    ) -> dict[str, Marks]:
         """Apply ``change`` to the file's current content and save it; returns the entries that changed.
 
         ``change`` gets a lookup on what is on disk now (not on our possibly stale view)
-        and returns the new marks of the papers it touches.
+        and returns the new marks of the papers it touches; ``views`` (if given) gets the
+        saved views on disk now and returns them changed.
         """
         with self._mutex:
             if self.read_only:
@@ -395,15 +422,20 @@ class StateStore:
 
                     changed = {pid: new for pid, new in change(current).items() if new != current(pid)}
                     in_step = loaded.stamp == self._stamp and loaded.version == SCHEMA_VERSION
-                    if changed or loaded.version < SCHEMA_VERSION:
+                    views_before = dict(loaded.doc.get("views") or {})
+                    views_after = views(dict(views_before)) if views is not None else views_before
+                    if views_after != views_before:
+                        loaded.doc["views"] = views_after
+                    if changed or loaded.version < SCHEMA_VERSION or views_after != views_before:
                         for paper_id, new in changed.items():
                             _store_entry(papers, paper_id, new)
                         self._save(loaded)
+                    self._views = views_after
                     if not in_step:
                         self._load(loaded)  # another instance wrote: take its content whole
                     for paper_id, new in changed.items():
                         self._index(paper_id, new)
-                    if changed or loaded.version < SCHEMA_VERSION:
+                    if changed or loaded.version < SCHEMA_VERSION or views_after != views_before:
                         self._stamp = stamp_of(os.stat(self.path))
                     return changed
             except OSError as error:

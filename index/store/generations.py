@@ -34,6 +34,7 @@ from index.locations import Locations
 from index.paper import Paper
 from index.sources.files import all_source_files, readable_sources
 from index.store import whoosh_internals
+from index.store.documents import stored_paper
 from index.store.schema import SCHEMA_VERSION, make_schema
 from index.store.vocabulary import Vocabulary
 from index.store.writer import Progress, WriteReport, write_papers
@@ -231,6 +232,12 @@ class IndexStore:
         folder = self.current_dir()
         if folder is not None:
             self.write_meta(folder, papers=self.meta(folder).get("papers", 0))
+
+    def iter_papers(self) -> Iterator[Paper]:
+        """Every paper of the live index, in index order."""
+        with self.open().searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                yield stored_paper(fields)
 
     def paper_ids(self, record_ids: list[str]) -> dict[str, str]:
         """The paper each record id now belongs to (its own id, or the paper it merged into

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, ProgressBar
 
-from index import IndexStore, Library, Locations, StateStore, terminal_safe
+from index import IndexStore, Library, Locations, StateStore, begin_reader_session, terminal_safe
 from tui.engine_thread import EngineThread
 from tui.widgets.safe_input import without_controls
 
@@ -86,6 +86,8 @@ class LoadingScreen(Screen):
             self.post_message(self.Building(reason))
         state = StateStore(self.locs.state_file)
         library = Library.open(self.locs, marks=state, progress=self.report_progress)
+        # is:new in this session: papers that arrived after the previous one started.
+        library.new_since = begin_reader_session(self.locs.data_dir)
         if not state.read_only:
             library.adopt_marks(state)  # marks made under a paper's former id move onto it
         return library, state
@@ -130,7 +132,8 @@ class LoadingScreen(Screen):
         # app: keep it out of the garbage collector's full passes, which otherwise scan it
         # all and stalled one frame in twenty by ~100 ms (measured by tests/bench/reader.py).
         gc.freeze()
-        self.app.switch_screen(MainScreen(message.library, self.engine, message.state, initial_query=self.typed))
+        # Pushed over this screen (the app's default), which stays below, out of sight.
+        self.app.push_screen(MainScreen(message.library, self.engine, message.state, initial_query=self.typed))
 
     @on(Failed)
     def show_failure(self, message: Failed) -> None:

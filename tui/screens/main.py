@@ -8,6 +8,8 @@ the user did with messages. See ``docs/architecture.md``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,12 +18,14 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Footer, Input
 
-from index import EMPTY, SORTS, Library, Paper, QueryError, SearchResults, StateStore, terminal_safe
+from index import EMPTY, SORTS, Library, Paper, QueryError, SearchResults, StateStore, plural, terminal_safe
 from tui.engine_thread import EngineThread, Skipped
-from tui.messages import JumpToPaper, RunPaperAction, SetFilter, SetSort
+from tui.feeding import fetch_today, view_counts
+from tui.messages import JumpToPaper, RunPaperAction, SetFilter, SetQuery, SetSort
 from tui.palette import PaletteData, PaperCommands
 from tui.screens.help import HelpScreen
 from tui.screens.paper_screen import PaperScreen
+from tui.screens.views_picker import ViewRow, ViewsPicker
 from tui.widgets.result_list import ResultList
 from tui.widgets.safe_input import SearchBox
 from tui.widgets.status import StatusLine
@@ -52,12 +56,16 @@ class MainScreen(PaperScreen):
         Binding("enter,down,tab", "focus_list", "Results", id="focus-list", tooltip="From the search box to the list"),
         *PaperScreen.PAPER_KEYS,
         Binding("S", "cycle_sort", "Sort", show=False, id="cycle-sort", tooltip="Relevance, date, upvotes"),
+        Binding("v", "open_views", "Views", show=False, id="open-views", tooltip="Saved views with their counts"),
+        Binding("F", "fetch_papers", "Fetch", show=False, id="fetch-papers", tooltip="Today's new papers"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
     ]
 
     highlights: var[SearchResults | None] = var(None)
     """The search the listed rows came from, for highlighting (None for related papers)."""
     viewing: var[bool] = var(False)
+    fetching: var[str] = var("")
+    """What ``F`` is doing now (shown in the status line), or "" when it is not running."""
     """The reader is reading the abstract (narrow: viewer replaces the list; wide: viewer focused)."""
 
     class IndexChanged(Message):
@@ -84,7 +92,12 @@ class MainScreen(PaperScreen):
                 paper=MainScreen.selected, marks=MainScreen.selected_marks, results=MainScreen.highlights
             )
         yield StatusLine(id="status").data_bind(
-            MainScreen.results, MainScreen.sort, MainScreen.filter, MainScreen.error, MainScreen.context
+            MainScreen.results,
+            MainScreen.sort,
+            MainScreen.filter,
+            MainScreen.error,
+            MainScreen.context,
+            activity=MainScreen.fetching,
         )
         yield Footer()
 
@@ -98,6 +111,7 @@ class MainScreen(PaperScreen):
             search.cursor_position = len(self.initial_query)
         self.search()
         self.show_state_messages()
+        self.tell_new_papers()
         if self.state.read_only:
             self.notify(
                 "Your marks file is read-only here: changes will not be saved", severity="warning", markup=False
@@ -244,6 +258,7 @@ class MainScreen(PaperScreen):
         return PaletteData(
             filter=self.filter,
             tag_counts=self.state.tag_counts(),
+            views=self.state.views(),
             paper_keys=list(PaperScreen.PAPER_KEYS),
             find_papers=self.find_papers,
         )
@@ -266,6 +281,10 @@ class MainScreen(PaperScreen):
     def set_sort(self, message: SetSort) -> None:
         self.sort = message.sort
 
+    @on(SetQuery)
+    def run_query(self, message: SetQuery) -> None:
+        self.set_query(message.text)
+
     @on(JumpToPaper)
     def jump_to(self, message: JumpToPaper) -> None:
         """Show one paper from the palette, in place of the search until esc."""
@@ -276,6 +295,80 @@ class MainScreen(PaperScreen):
         # Not through check_action: from the palette a paper action is deliberate.
         if message.action in self.PAPER_ACTIONS:
             getattr(self, f"action_{message.action}")()
+
+    # -- new papers, views, fetching -----------------------------------------------------
+    @work(group="counts", exit_on_error=False)
+    async def tell_new_papers(self) -> None:
+        """At start: how many papers arrived since the previous session (is:new)."""
+        found = await self.engine.run(lambda: self.library.search("is:new", limit=1))
+        if found.total:
+            self.notify(
+                f"{plural(found.total, 'new paper')} since your last session: type is:new, or ctrl+p → Show new papers",
+                timeout=8,
+                markup=False,
+            )
+
+    @work(group="counts", exit_on_error=False)
+    async def action_open_views(self) -> None:
+        views = self.state.views()
+
+        def count() -> list[ViewRow]:
+            return [ViewRow(name, query, **view_counts(self.library, query)) for name, query in views.items()]
+
+        rows = await self.engine.run(count)
+        query = await self.app.push_screen_wait(ViewsPicker(rows))
+        if query:
+            self.set_query(query)
+
+    def action_fetch_papers(self) -> None:
+        if self.fetching:
+            self.notify("Already fetching", timeout=2, markup=False)
+            return
+        self.fetching = "Fetching today's papers…"
+        self.fetch_papers()
+
+    @work(thread=True, group="fetch", exit_on_error=False)
+    def fetch_papers(self) -> None:
+        """Today's Hugging Face papers and configured arXiv categories, then arXiv ids for
+        papers without one; off the UI thread (network), progress in the status line."""
+
+        def progress(what: str, done: int, total: int) -> None:
+            self.post_message(self.Fetching(what, done, total))
+
+        try:
+            summary, failures = fetch_today(self.library.locs, self.state, progress)
+        except Exception as error:  # a feed problem is a notification, never a crash
+            summary, failures = "", [f"{type(error).__name__}: {error}"]
+        self.post_message(self.Fetched(summary, failures))
+
+    @dataclass
+    class Fetching(Message):
+        what: str
+        done: int
+        total: int
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, MainScreen.Fetching)
+
+    @dataclass
+    class Fetched(Message):
+        summary: str
+        failures: list[str]
+
+    @on(Fetching)
+    def show_fetching(self, message: Fetching) -> None:
+        self.fetching = f"{message.what} ({message.done}/{message.total})…" if message.total else f"{message.what}…"
+
+    @on(Fetched)
+    def show_fetched(self, message: Fetched) -> None:
+        self.fetching = ""
+        for failure in message.failures[:3]:
+            self.notify(failure, title="Fetch failed", severity="error", timeout=10, markup=False)
+        if len(message.failures) > 3:
+            self.notify(f"…and {len(message.failures) - 3} more failures", severity="error", markup=False)
+        if message.summary:
+            self.notify(message.summary, title="Fetched", timeout=6, markup=False)
+        self.check_index()  # the new papers appear now, not at the next poll
 
     # -- other instances -------------------------------------------------------------
     def poll_changes(self) -> None:

@@ -14,8 +14,11 @@ from index import Marks, Paper, SearchResults, safe_url, terminal_safe
 
 
 def paper_links(paper: Paper) -> list[str]:
-    """The paper's links, primary (canonical page or title search) first, without repeats."""
+    """The paper's links: primary (canonical page or title search) first, its PDF when it
+    has an arXiv id, then the links in its abstract; without repeats."""
     links = [paper.primary_link]
+    if paper.arxiv_id:
+        links.append(f"https://arxiv.org/pdf/{paper.arxiv_id}")
     links.extend(link for link in paper.links if link not in links)
     return links
 
@@ -46,7 +49,9 @@ def paper_text(
     text = Text()
     # Every third-party string goes through terminal_safe (index.safe_text): one control
     # character becomes one visible character, so highlight spans still line up.
-    title = Text(terminal_safe(paper.title), style=styles.title)
+    # The title links to the paper's page (OSC 8, in terminals that show hyperlinks).
+    page = safe_url(paper.primary_link)
+    title = Text(terminal_safe(paper.title), style=styles.title + Style(link=page) if page else styles.title)
     abstract = Text(terminal_safe(paper.abstract, multiline=True) or "(no abstract)")
     if results is not None:
         for start, end in results.title_spans(paper):

@@ -36,6 +36,8 @@ class StatusLine(Widget):
     """Why the typed query cannot run; shown instead of the counts."""
     context: reactive[str] = reactive("", layout=False)
     """A fixed list being shown instead of the search ("related to …")."""
+    activity: reactive[str] = reactive("", layout=False)
+    """Work going on in the background ("Fetching Hugging Face 2025-11-25 (1/2)…")."""
 
     def watch_error(self, error: str) -> None:
         self.set_class(bool(error), "-error")
@@ -44,6 +46,12 @@ class StatusLine(Widget):
         return self.describe()
 
     def describe(self) -> Text:
+        text = self._describe()
+        if self.activity:
+            text = Text(f"{terminal_safe(self.activity)} · ") + text
+        return text
+
+    def _describe(self) -> Text:
         if self.error:
             return Text(f"⚠ {terminal_safe(self.error)}")
         if self.context:
@@ -58,7 +66,7 @@ class StatusLine(Widget):
             parts = [f"nothing matches; showing “{terminal_safe(results.suggestion)}” (tab takes it)", *parts]
         if results.label:
             parts = [f"{plural(results.total, 'paper')} {terminal_safe(results.label)} · esc goes back"]
-        parts.append("newest first" if self.sort == "relevance" and not results.query.strip() else f"by {self.sort}")
+        parts.append("newest first" if results.newest_first else f"by {self.sort}")
         if self.filter:
             parts.append(f"filter {terminal_safe(self.filter)}")
         parts.append(f"{results.elapsed_ms:.0f} ms")
