@@ -251,7 +251,8 @@ def test_relevance_stays_above_its_floor(library):
     import run as relevance
 
     bundled = Library.open(locations(Path(library.locs.data_dir).parent / "bench-home"))
-    known = relevance.total(relevance.known_item(bundled))
+    # Two of the five variants keep make test quick; make relevance runs all five.
+    known = relevance.total(relevance.known_item(bundled, ("as pasted", "no accents")))
     judged = relevance.total(relevance.judged(bundled))
     assert known.mrr >= 0.99 and known.hits_at_1 >= 0.99, (known.mrr, known.hits_at_1)
     assert judged.pass_rate >= 0.85 and judged.mrr >= 0.93, (judged.pass_rate, judged.mrr)

@@ -27,7 +27,7 @@ from index import (
     import_files,
     locations,
 )
-from tui import fetch_commands, output
+from tui import output
 from tui.errors import UserError
 from tui.opening import import_line, open_library, open_state, tell_notices
 from tui.progress import indexing_progress
@@ -230,6 +230,18 @@ def write_export(path: Path, text: str, private: bool) -> None:
         handle.write(text)
 
 
+def _loaded(name: str) -> Callable[[argparse.Namespace, Locations], int]:
+    """A command of ``tui.fetch_commands``, imported when run (the HTTP client costs every
+    other command a tenth of a second to load)."""
+
+    def command(args: argparse.Namespace, locs: Locations) -> int:
+        from tui import fetch_commands
+
+        return getattr(fetch_commands, name)(args, locs)
+
+    return command
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Locations], int]] = {
     "search": cmd_search,
     "show": cmd_show,
@@ -244,8 +256,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Locations], int]] = {
     "untag": cmd_untag,
     "note": cmd_note,
     "export": cmd_export,
-    "fetch": fetch_commands.cmd_fetch,
-    "enrich": fetch_commands.cmd_enrich,
-    "view": fetch_commands.cmd_view,
-    "serve": fetch_commands.cmd_serve,
+    "fetch": _loaded("cmd_fetch"),
+    "enrich": _loaded("cmd_enrich"),
+    "view": _loaded("cmd_view"),
+    "serve": _loaded("cmd_serve"),
 }

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-import feedparser
-
 from index.paper import Paper, find_links, normalize_arxiv_id
 from index.sources.parsed import ParsedFile, Problem
 
@@ -26,6 +24,8 @@ def looks_like_atom(head: bytes) -> bool:
 
 
 def parse_atom(raw: bytes, source: str, path: str | None = None) -> ParsedFile:
+    import feedparser  # only when a feed is read: it costs every command 40 ms to load
+
     path = path or source
     parsed = ParsedFile(source, "atom")
     feed = feedparser.parse(raw)
