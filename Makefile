@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint relevance screenshots bench clean
+.PHONY: run test lint relevance screenshots bench bench-1m clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -23,7 +23,7 @@ run: $(RUN_STAMP)  ## open the reader on the bundled corpus
 	$(VENV)/bin/papers
 
 test: $(TEST_STAMP)  ## the whole suite (what CI runs)
-	$(VENV)/bin/pytest -n 4 -q
+	$(VENV)/bin/pytest -n 4 --dist loadgroup -q
 
 lint: $(TEST_STAMP)  ## ruff, mypy over index/ and tui/, and the import layers
 	$(VENV)/bin/ruff check index tui tests scripts
@@ -39,6 +39,9 @@ screenshots: $(TEST_STAMP)  ## real SVG captures of the reader into screenshots/
 
 bench: $(TEST_STAMP)  ## performance figures (not part of `make test`)
 	$(PY) tests/bench/run.py
+
+bench-1m: $(TEST_STAMP)  ## 1,000,000 papers: import, search, first paint (~40 min; not in `make bench`)
+	$(PY) tests/bench/million.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

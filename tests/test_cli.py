@@ -67,6 +67,22 @@ def test_search_sort_date_json(built_home):
     assert dates == sorted(dates, reverse=True) and len(rows) == 20
 
 
+def test_search_stats_times_the_engine_on_stderr_after_the_results(built_home):
+    import re
+
+    plain = run_papers("search", "reinforcement", "learning", "--limit", "3", "--stats")
+    assert plain.returncode == 0 and plain.stdout.count("\n") >= 3
+    last = plain.stderr.strip().splitlines()[-1]
+    found = re.fullmatch(r"(\d+) papers? · (\d+(?:\.\d)?) ms", last)
+    assert found, plain.stderr
+    scripted = run_papers("search", "reinforcement", "learning", "--json", "--stats")
+    total = json.loads(run_papers("stats", "--json").stdout)
+    assert scripted.stderr.strip().endswith(" ms") and len(scripted.stdout.splitlines()) == 20
+    assert 20 < int(found.group(1)) <= total["papers"]  # every match counted, not the page
+    none = run_papers("search", "zzzqqqxx", "--stats")
+    assert none.stderr.strip().splitlines()[-1].startswith("0 papers · ")
+
+
 def test_bad_query_exits_2_naming_it(built_home):
     result = run_papers("search", "x" * 5000)
     assert result.returncode == 2

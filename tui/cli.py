@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=_positive, default=20, help="at most N papers (default 20)")
     search.add_argument("--sort", choices=SORTS, default="relevance")
     search.add_argument("--json", action="store_true", help="one JSON object per line")
+    search.add_argument(
+        "--stats", action="store_true", help="after the results, print 'N papers · M ms' to stderr (engine time)"
+    )
 
     show = sub.add_parser("show", help="show one paper")
     show.add_argument("id", metavar="ID", help=ID_HELP)

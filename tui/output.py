@@ -205,6 +205,13 @@ def summary(results: SearchResults) -> str:
     )
 
 
+def engine_stats(results: SearchResults) -> str:
+    """``papers search --stats``: matches and the time spent inside the engine."""
+    ms = results.elapsed_ms
+    shown = f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"  # a tenth only where it tells something
+    return f"{plural(results.total, 'paper')} · {shown} ms"
+
+
 def build_summary(report: BuildReport) -> None:
     """One line after an index (re)build, so scripts and logs see what happened (and why,
     when it is news: not on first use)."""

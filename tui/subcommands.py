@@ -54,6 +54,7 @@ def cmd_search(args: argparse.Namespace, locs: Locations) -> int:
     state = open_state(locs)
     library = open_library(locs, state)
     # Scripts (--json) get exactly what they asked for; people get what they meant.
+    library.count()  # open the index first: --stats times the search, not start-up
     results = library.search(" ".join(args.query), sort=args.sort, limit=args.limit, correct=not args.json)
     tell_notices(library)
     if results.corrected:
@@ -67,8 +68,11 @@ def cmd_search(args: argparse.Namespace, locs: Locations) -> int:
     if not results.hits:
         hint = f" — did you mean: {results.suggestion}?" if results.suggestion else ""
         output.error(f"no papers match {results.query!r}{hint}")
-    elif sys.stderr.isatty() and not args.json:
+    elif sys.stderr.isatty() and not args.json and not args.stats:
         print(output.summary(results), file=sys.stderr)
+    if args.stats:
+        sys.stdout.flush()  # after the results, also when both go to one terminal or file
+        print(output.engine_stats(results), file=sys.stderr)
     return 0
 
 

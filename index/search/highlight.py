@@ -8,6 +8,7 @@ prefix.
 
 from __future__ import annotations
 
+import functools
 from typing import Iterable
 
 from index.excerpts import Span
@@ -22,10 +23,23 @@ def find_spans(text: str, words: Iterable[str], prefixes: Iterable[str] = ()) ->
     prefixes = tuple(prefixes)
     if not text or not (words or prefixes):
         return []
-    spans: list[Span] = []
+    return [
+        (start, end)
+        for start, end, analysed, raw in _tokens(text)
+        if analysed in words or (prefixes and raw.startswith(prefixes))
+    ]
+
+
+@functools.lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """Each word of ``text``: where it is, its analysed form and its lower-case self.
+
+    Cached: as a query is typed, the same titles are highlighted again at every key with
+    a slightly different prefix, and analysing (stemming) a title is most of the cost of
+    drawing its row.
+    """
     # removestops=False: a stop word can be part of a prefix being typed ("the*").
-    for token in _ANALYZER(text, chars=True, removestops=False):
-        raw = text[token.startchar : token.endchar].lower()
-        if token.text in words or (prefixes and raw.startswith(prefixes)):
-            spans.append((token.startchar, token.endchar))
-    return spans
+    return tuple(
+        (token.startchar, token.endchar, token.text, text[token.startchar : token.endchar].lower())
+        for token in _ANALYZER(text, chars=True, removestops=False)
+    )

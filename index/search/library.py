@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Concatenate, ParamSpec, Protocol, TypeVar
 
+import numpy as np
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.index import Index
@@ -28,15 +29,18 @@ from whoosh.searching import Searcher
 from index.excerpts import Span
 from index.locations import Locations, locations
 from index.paper import Paper, arxiv_id_in, title_key
+from index.search import collecting
 from index.search.collecting import BestSoFar, GuardedCollector, SearchCancelled, counting_collector
 from index.search.highlight import find_spans
 from index.search.language import SORTS, Sort
 from index.search.listing import list_by_column, read_numeric_column
+from index.search.postings import PostingsCache
 from index.search.query import MarksIndex, ParsedQuery, QueryError, QueryParser, cap_prefixes, resolve_marks
-from index.search.ranges import lift_ranges
+from index.search.ranges import ColumnRange, lift_ranges
+from index.search.vectorized import Cancelled, Evaluator, Matches, by_key_desc, top
 from index.sources.files import sources_imported_since
 from index.store.documents import stored_paper
-from index.store.generations import INDEX_DAMAGE, BuildReport, IndexDamaged, IndexStore, Progress
+from index.store.generations import INDEX_DAMAGE, BuildReport, IndexDamaged, IndexStore, Progress, is_damage
 from index.store.schema import TEXT_FIELDS
 from index.store.vocabulary import Vocabulary
 
@@ -58,6 +62,12 @@ RELATED_TERMS = 15
 """Key terms of a paper that make its "related papers" query."""
 BEST_SO_FAR_HITS = 100
 """Hits in a best-so-far report: a tall terminal's screenful (each costs a stored-fields read)."""
+PAPER_CACHE = 5000
+"""Papers kept decoded (about 10 MB): a few screens of many recent searches."""
+WARM_TERMS = 300
+"""Commonest words of titles and abstracts read ahead by warm_postings."""
+WARM_POSITIONS = 60
+"""Of those, how many have their positions read ahead too."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +166,14 @@ class Library:
         self._ix: Index | None = None
         self._opened_dir: Path | None = None
         self._rebuilt_after_damage = False
+        self.vectorized = True
+        """Score postings arrays (index.search.vectorized); False: Whoosh's matchers."""
+        self.fallbacks: list[str] = []
+        """Queries the evaluator handed back to Whoosh after an error, and the error (the
+        parity test wants none)."""
+        self._postings: tuple[int, PostingsCache] | None = None
+        self._arrays: dict[tuple[int, str], np.ndarray] = {}
+        self._papers: OrderedDict[tuple[int, int], Paper] = OrderedDict()
         self._words: tuple[tuple[int, Path | None], Vocabulary] | None = None
         self.new_since = 0.0
         """``is:new``: papers first seen in a file imported after this time (the caller sets
@@ -218,6 +236,8 @@ class Library:
         except (QueryError, SearchCancelled):
             raise
         except INDEX_DAMAGE as error:
+            if not is_damage(error):
+                raise  # a bug, not a damaged index: say so rather than rebuild
             if self._rebuilt_after_damage:
                 raise self._beyond_repair(error) from None
             self._rebuild_damaged(error)
@@ -226,6 +246,8 @@ class Library:
         except (QueryError, SearchCancelled):
             raise
         except INDEX_DAMAGE as error:
+            if not is_damage(error):
+                raise
             raise self._beyond_repair(error) from None
 
     def _beyond_repair(self, error: BaseException) -> IndexDamaged:
@@ -332,6 +354,140 @@ class Library:
     def _matching(
         self, searcher, q, sort, parsed, ranges, offset, limit, cancelled, progress=None
     ) -> tuple[int, list[Hit]]:
+        """Evaluate ``q`` over postings arrays (``vectorized``): every match scored, counted
+        exactly, the page ranked as Whoosh would rank it."""
+        if not self.vectorized:
+            return self._whoosh_matching(searcher, q, sort, parsed, ranges, offset, limit, cancelled, progress)
+        evaluator = self._evaluator()
+        report = None if progress is None else self._evaluator_reporter(progress, sort, parsed, ranges, limit)
+        postings = evaluator.cache
+        postings.search_started()
+        try:
+            found = evaluator.evaluate_root(q, cancelled or (lambda: False), report)
+        except Cancelled:
+            raise SearchCancelled() from None
+        except Exception as error:
+            if is_damage(error):
+                raise
+            # A query shape or a segment the evaluator misreads: Whoosh's own matchers
+            # give the right answer, only slower (and a damaged index fails there too).
+            self.fallbacks = [*self.fallbacks[-19:], f"{q}: {type(error).__name__}: {error}"]
+            return self._whoosh_matching(searcher, q, sort, parsed, ranges, offset, limit, cancelled, progress)
+        finally:
+            postings.search_ended()
+        found = self._within_ranges(found, ranges)
+        rows, scores = self._ranked_page(found, sort, parsed, offset, limit)
+        hits = [
+            Hit(self._paper_at(searcher, int(found.ids[row])), offset + rank, score)
+            for rank, (row, score) in enumerate(zip(rows, scores, strict=True))
+        ]
+        return len(found), hits
+
+    def _within_ranges(self, found: Matches, ranges: list[ColumnRange]) -> Matches:
+        for wanted in ranges:
+            keep = wanted.accepts_array(self._column_array(wanted.column)[found.ids])
+            found = Matches(found.ids[keep], found.scores[keep])
+        return found
+
+    def _ranked_page(
+        self, found: Matches, sort: Sort, parsed: ParsedQuery, offset: int, limit: int
+    ) -> tuple[np.ndarray, list[float | None]]:
+        """Rows of ``found`` on the page, and their scores (None when sorted by a column)."""
+        if sort == "relevance" and parsed.ranks:
+            rows = top(found, offset + limit)[offset:]
+            return rows, [float(score) for score in found.scores[rows]]
+        # By a column, newest (or most upvoted) first; equal keys in index order, as
+        # Whoosh's sorting collector leaves them.
+        keys = self._column_array("votes_key" if sort == "upvotes" else "date_key")[found.ids]
+        return by_key_desc(keys, found.ids, offset + limit)[offset:], [None] * len(found.ids[offset : offset + limit])
+
+    def _evaluator_reporter(self, progress: BestSoFar, sort, parsed, ranges, limit) -> Callable:
+        """Best-so-far for the evaluator: it offers the matches of the query's first OR
+        branches; they are ranked and reported on the collector's timetable."""
+        due = time.perf_counter() + collecting.FIRST_PROGRESS
+
+        def report(so_far: Callable[[], Matches]) -> None:
+            nonlocal due
+            if time.perf_counter() < due:
+                return
+            found = self._within_ranges(so_far(), ranges)
+            if len(found):
+                rows, scores = self._ranked_page(found, sort, parsed, 0, min(limit, BEST_SO_FAR_HITS))
+                progress(len(found), [(int(found.ids[row]), score) for row, score in zip(rows, scores, strict=True)])
+            due = time.perf_counter() + collecting.PROGRESS_EVERY
+
+        return report
+
+    def _evaluator(self) -> Evaluator:
+        """This thread's evaluator (Whoosh searchers are per thread), sharing the postings
+        cache of the index generation."""
+        searcher = self._searcher()
+        local = self._local
+        if getattr(local, "evaluator", None) is None or local.evaluator.searcher is not searcher:
+            local.evaluator = Evaluator(searcher, self._postings_cache(searcher))
+        return local.evaluator
+
+    def _postings_cache(self, searcher: Searcher) -> PostingsCache:
+        generation = self._local.generation  # the searcher's, should a reload have just happened
+        with self._lock:
+            if self._postings is None or self._postings[0] != generation:
+                self._postings = (generation, PostingsCache(searcher.reader()))
+            return self._postings[1]
+
+    def warm_postings(self, stop: Callable[[], bool] = lambda: False) -> int:
+        """Read ahead what searches need: the sort columns, field lengths and the postings
+        of the commonest title and abstract words, while no search runs (call it on a
+        thread of its own; it gives way to searches). Returns how many terms it read."""
+        if not self.vectorized:
+            return 0
+
+        def warm() -> int:
+            evaluator = self._evaluator()
+            cache = evaluator.cache
+            if cache.warmed:
+                return 0
+
+            def stale() -> bool:
+                return stop() or self._postings is None or self._postings[1] is not cache
+
+            for column in ("date_key", "votes_key"):
+                self._column_array(column)
+            for fieldname in TEXT_FIELDS:
+                evaluator.lengths(fieldname, np.zeros(0, dtype=np.int32))
+            # The commonest words of titles and abstracts (the word list did-you-mean keeps:
+            # Whoosh's most_frequent_terms scans the whole lexicon, 0.8 s at 10k papers),
+            # as the index spells them.
+            analyzer = evaluator.schema["abstract"].analyzer
+            stems = dict.fromkeys(
+                token.text
+                for word, _count in self._vocabulary().counts.most_common(WARM_TERMS)
+                for token in analyzer(word)
+            )
+            terms = [(fieldname, stem) for stem in stems for fieldname in ("abstract", "title")]
+            read = cache.warm(evaluator.leaves, terms, stale)
+            # Positions too for the commonest: two plain words rank higher side by side
+            # (a phrase checked on every paper having both), and reading a common word's
+            # positions cold costs more than its postings.
+            read += cache.warm(evaluator.leaves, terms[: 2 * WARM_POSITIONS], stale, positions=True)
+            cache.warmed = not stale()
+            return read
+
+        # Not _recovering: a damaged index is for a search to find and rebuild, on the
+        # engine thread, not for a background reader.
+        return warm()
+
+    def _column_array(self, name: str) -> np.ndarray:
+        key = (self._generation, name)
+        values = self._arrays.get(key)
+        if values is None:
+            values = np.asarray(self._column_values(name), dtype=np.int64)
+            self._arrays = {key: values, **{k: v for k, v in self._arrays.items() if k[0] == self._generation}}
+        return values
+
+    def _whoosh_matching(
+        self, searcher, q, sort, parsed, ranges, offset, limit, cancelled, progress=None
+    ) -> tuple[int, list[Hit]]:
+        """Whoosh's own matchers and collectors (the parity tests' reference)."""
         sortedby = None
         if sort == "date" or (sort == "relevance" and not parsed.ranks):
             sortedby = sorting.FieldFacet("date_key", reverse=True)
@@ -348,15 +504,25 @@ class Library:
             hits.append(Hit(stored_paper(results[rank]), rank, score))
         return len(results), hits
 
-    @staticmethod
-    def _reporter(partial, searcher, text, sort, parsed, started) -> BestSoFar:
+    def _paper_at(self, searcher: Searcher, docnum: int) -> Paper:
+        """The paper of a document, from a cache: a page of results reads 200 stored
+        documents (decompress, JSON, Paper), 3/4 of a search's time on the bundled corpus,
+        and the pages of successive keystrokes share most of their papers."""
+        key = (self._local.generation, docnum)
+        paper = self._papers.get(key)
+        if paper is None:
+            paper = stored_paper(searcher.stored_fields(docnum))
+            with self._lock:
+                self._papers[key] = paper
+                while len(self._papers) > PAPER_CACHE:
+                    self._papers.popitem(last=False)
+        return paper
+
+    def _reporter(self, partial, searcher, text, sort, parsed, started) -> BestSoFar:
         """Turns the collector's best-so-far docnums into incomplete results for ``partial``."""
 
         def report(seen: int, best: list[tuple[int, float | None]]) -> None:
-            hits = [
-                Hit(stored_paper(searcher.stored_fields(docnum)), rank, score)
-                for rank, (docnum, score) in enumerate(best)
-            ]
+            hits = [Hit(self._paper_at(searcher, docnum), rank, score) for rank, (docnum, score) in enumerate(best)]
             elapsed = (time.perf_counter() - started) * 1000
             partial(SearchResults(text, sort, seen, hits, 0, elapsed, None, parsed, complete=False))
 
@@ -367,9 +533,7 @@ class Library:
         column = "votes_key" if sort == "upvotes" else "date_key"
         total, docnums = list_by_column(searcher.reader(), self._column_values, column, ranges, offset + limit)
         page = docnums[offset:]
-        return total, [
-            Hit(stored_paper(searcher.stored_fields(docnum)), offset + i, None) for i, docnum in enumerate(page)
-        ]
+        return total, [Hit(self._paper_at(searcher, docnum), offset + i, None) for i, docnum in enumerate(page)]
 
     def _column_values(self, name: str) -> list[int]:
         key = (self._generation, name)
@@ -379,9 +543,12 @@ class Library:
             self._columns = {key: values, **{k: v for k, v in self._columns.items() if k[0] == self._generation}}
         return values
 
-    def clear_cache(self) -> None:
-        """Forget cached searches (benchmarks time first-time searches with it)."""
+    def clear_cache(self, postings: bool = False) -> None:
+        """Forget cached searches (benchmarks time first-time searches with it), and with
+        ``postings`` the postings read so far (to time cold reads)."""
         self._cache.clear()
+        if postings and self._postings is not None:
+            self._postings[1].clear_terms()
 
     def _marks_stamp(self) -> object:
         # Filters like is:starred depend on the marks: a change must miss the cache.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import query as wq
 
 _COLUMNS = {"date": "date_key", "upvotes": "votes_key"}
@@ -25,6 +26,15 @@ class ColumnRange:
     column: str
     low: int | None
     high: int | None
+
+    def accepts_array(self, values: np.ndarray) -> np.ndarray:
+        """:meth:`accepts` for many values at once (a boolean mask)."""
+        keep = values != _MISSING[self.column]
+        if self.low is not None:
+            keep &= values >= self.low
+        if self.high is not None:
+            keep &= values <= self.high
+        return keep
 
     def accepts(self, value: int) -> bool:
         if value == _MISSING[self.column]:

@@ -56,6 +56,24 @@ class BuildReport:
     """Why the index was built (``no index yet``, ``sources changed``, damage…)."""
 
 
+def is_damage(error: BaseException) -> bool:
+    """Whether ``error`` came from reading a damaged index rather than from a bug.
+
+    Broken bytes surface as a zlib, struct, pickle or decoding error, or as almost any
+    error raised inside Whoosh's reading code. The same kinds of error raised by our own
+    code are bugs: rebuilding the whole index for them would only hide them.
+    """
+    if isinstance(error, (zlib.error, struct.error, EOFError, pickle.UnpicklingError, UnicodeDecodeError)):
+        return True
+    if not isinstance(error, INDEX_DAMAGE):
+        return False
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    module = frame.tb_frame.f_globals.get("__name__", "") if frame is not None else ""
+    return module.startswith(("whoosh.", "pickle", "zlib"))
+
+
 INDEX_DAMAGE: tuple[type[BaseException], ...] = (
     zlib.error,
     struct.error,

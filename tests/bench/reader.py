@@ -10,6 +10,7 @@
   (complete) results of the search that key started. The next key waits for that.
   The library's search cache is emptied before every timed key, so each one is a
   first-time search. Keys whose query fails (old results stay) are counted, not timed.
+- ``PAPERS_BENCH_PROFILE=file`` also profiles the UI thread while keys are typed.
 - burst: a whole query sent at once (as a fast typist or a paste over SSH delivers it),
   timed to the frame showing the final query's results.
 
@@ -59,6 +60,20 @@ def typed_queries() -> list[str]:
 
 
 BURSTS = ["reinforcement learning", "diffusion", "language models", "kernel methods", "uncertainty"]
+
+
+PROFILE_ENV = "PAPERS_BENCH_PROFILE"
+"""A file name: profile the UI thread (cProfile) while keys are typed, into that file."""
+
+
+def _ui_profiler():
+    if not os.environ.get(PROFILE_ENV):
+        return None
+    import cProfile
+
+    profile = cProfile.Profile()
+    profile.enable()
+    return profile
 
 
 def p50_p95(values: list[float]) -> tuple[float, float]:
@@ -257,10 +272,15 @@ async def bench(started: float) -> dict:
             k: [] for k in ("keystroke", "first_rows", "to_search", "engine", "to_frame", "errors")
         }
         keys: list[tuple[float, str]] = []
+        profile = _ui_profiler()
         for text in typed_queries():
             await clear_box(pilot, screen, rec)
             await type_query(pilot, screen, rec, text, timings, keys)
             say(f"typed {text!r}: {len(timings['keystroke'])} keys timed so far")
+        if profile is not None:
+            profile.disable()
+            profile.dump_stats(os.environ[PROFILE_ENV])
+            say(f"UI thread profile of the typing written to {os.environ[PROFILE_ENV]}")
         bursts = []
         for text in BURSTS:
             await clear_box(pilot, screen, rec)

@@ -18,6 +18,7 @@ from tui.screens.note_editor import NoteEditor
 from tui.screens.tag_editor import TagEditor
 from tui.widgets.paper_text import citation
 from tui.widgets.result_list import ResultList
+from tui.widgets.viewer import PaperViewer
 
 
 def burst(app, *keys: str) -> None:
@@ -128,7 +129,7 @@ def test_a_hostile_record_is_drawn_as_visible_text(built_papers_with_hostile_rec
             strips = [listing.render_line(y) for y in range(3)]
             rendered = "".join(segment.text for strip in strips for segment in strip)
             assert "Hostile title ␛]52;c;" in rendered and not has_unsafe(rendered)
-            viewer_text = screen.query_one("#paper-text").render()
+            viewer_text = screen.query_one(PaperViewer).text
             assert "␛[2J" in str(viewer_text) and not has_unsafe(str(viewer_text).replace("\n", " "))
             await settle(pilot)
             for notification in app._notifications:

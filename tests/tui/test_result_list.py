@@ -11,7 +11,7 @@ from index.paper import Paper
 from index.search.library import Hit
 from index.state.marks import EMPTY, Marks
 from tui.widgets.result_list import ResultList
-from tui.widgets.rows import PAGE_SIZE, RowSource, RowStyles, render_row
+from tui.widgets.rows import PAGE_SIZE, RowSource, RowStyles, row_strip
 
 TOTAL = 100_000
 
@@ -80,10 +80,16 @@ def test_a_page_for_an_older_search_is_dropped():
 
 def test_row_layout_fits_the_width_exactly():
     paper = Paper.new("A very long title " * 10, upvotes=1234)
-    for width in (40, 79, 120):
-        row = render_row(Hit(paper, 0), Marks(starred=True, tags=("rl", "llm")), [(2, 6)], width, RowStyles())
-        assert row.cell_len == width
-        assert row.plain.startswith("★•") and "▲1234" in row.plain
-    assert "#llm #rl" in render_row(Hit(paper, 0), Marks(tags=("rl", "llm")), [], 100, RowStyles()).plain
-    placeholder = render_row(None, EMPTY, [], 30, RowStyles())
-    assert placeholder.cell_len == 30 and "…" in placeholder.plain
+    match = RowStyles().match
+    for width in (12, 40, 79, 120):
+        row = row_strip(Hit(paper, 0), Marks(starred=True, tags=("rl", "llm")), [(2, 6)], width, RowStyles())
+        assert row.cell_length == width
+        assert row.text.startswith("★•")
+        if width >= 40:
+            assert "▲1234" in row.text and "A very long title" in row.text and "…" in row.text
+            assert [s.text for s in row if s.style == match] == ["very"]
+    assert "#llm #rl" in row_strip(Hit(paper, 0), Marks(tags=("rl", "llm")), [], 100, RowStyles()).text
+    placeholder = row_strip(None, EMPTY, [], 30, RowStyles())
+    assert placeholder.cell_length == 30 and "…" in placeholder.text
+    wide = row_strip(Hit(Paper.new("大規模言語モデル " * 8), 0), EMPTY, [(0, 2)], 50, RowStyles())
+    assert wide.cell_length == 50 and wide.text.rstrip().endswith("…")

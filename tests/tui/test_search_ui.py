@@ -302,3 +302,20 @@ def test_a_long_search_shows_its_best_hits_so_far_then_the_final_ranking(monkeyp
             assert listing.source.total == final.total
 
     asyncio.run(scenario())
+
+
+def test_the_abstract_is_drawn_line_by_line_and_can_be_selected_with_the_mouse():
+    async def scenario():
+        async with reader(size=(120, 40)) as (app, pilot, screen):
+            viewer = screen.query_one(PaperViewer)
+            await settle(pilot)
+            width = viewer.scrollable_content_region.width
+            assert all(viewer.render_line(y).cell_length == width for y in range(10))
+            line = next(i for i, text in enumerate(viewer._plain) if len(text) > 20)
+            await pilot.mouse_down(viewer, offset=(1, line))
+            await pilot.hover(viewer, offset=(11, line))
+            await pilot.mouse_up(viewer, offset=(11, line))
+            await pilot.pause(0.1)
+            assert app.screen.get_selected_text() == viewer._plain[line][:10]
+
+    asyncio.run(scenario())

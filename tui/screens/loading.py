@@ -7,7 +7,6 @@ here with what to do, instead of a traceback.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 
 from textual import events, on, work
@@ -20,6 +19,7 @@ from textual.widgets import Label, ProgressBar
 
 from index import IndexStore, Library, Locations, StateStore, begin_reader_session, terminal_safe
 from tui.engine_thread import EngineThread
+from tui.idle import settle_memory
 from tui.widgets.safe_input import without_controls
 
 
@@ -93,6 +93,15 @@ class LoadingScreen(Screen):
         return library, state
 
     def on_key(self, event: events.Key) -> None:
+        if self.app.screen is not self:
+            # Queued here before the reader opened over this screen: hand it on to the
+            # reader (as the search box does with keys read after focus moved on), once
+            # the reader is up, in the order typed.
+            event.stop()
+            event.prevent_default()
+            key = events.Key(event.key, event.character)
+            self.app.screen.call_after_refresh(self.app.post_message, key)
+            return
         # "Type to search" holds from the first keystroke, even while the index opens.
         if event.key == "backspace":
             self.typed = self.typed[:-1]
@@ -104,8 +113,11 @@ class LoadingScreen(Screen):
         self.query_one("#loading-typed", Label).update(f"Search: {terminal_safe(self.typed)}▏" if self.typed else "")
 
     def on_paste(self, event: events.Paste) -> None:
-        self.typed += without_controls(" ".join(event.text.split()))
         event.stop()
+        if self.app.screen is not self:
+            self.app.screen.call_after_refresh(self.app.post_message, events.Paste(event.text))
+            return
+        self.typed += without_controls(" ".join(event.text.split()))
 
     def report_progress(self, done: int, total: int) -> None:
         self.post_message(self.Progress(done, total))
@@ -131,9 +143,13 @@ class LoadingScreen(Screen):
         # Everything loaded so far (Textual, Whoosh, the open index) lives as long as the
         # app: keep it out of the garbage collector's full passes, which otherwise scan it
         # all and stalled one frame in twenty by ~100 ms (measured by tests/bench/reader.py).
-        gc.freeze()
+        settle_memory()
         # Pushed over this screen (the app's default), which stays below, out of sight.
         self.app.push_screen(MainScreen(message.library, self.engine, message.state, initial_query=self.typed))
+        # This screen stays below the reader, and whatever changes on it (its progress
+        # bar) made Textual redraw the whole screen on top: five full redraws a keystroke
+        # (measured headless with tests/bench/reader.py). Nothing here is seen again.
+        self.query_one("#loading").remove()
 
     @on(Failed)
     def show_failure(self, message: Failed) -> None:

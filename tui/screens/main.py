@@ -21,10 +21,12 @@ from textual.widgets import Footer, Input
 from index import EMPTY, SORTS, Library, Paper, QueryError, SearchResults, StateStore, plural, terminal_safe
 from tui.engine_thread import EngineThread, Skipped
 from tui.feeding import fetch_today, view_counts
+from tui.idle import IDLE_SECONDS, IdleWork
 from tui.messages import JumpToPaper, RunPaperAction, SetFilter, SetQuery, SetSort
 from tui.palette import PaletteData, PaperCommands
 from tui.screens.help import HelpScreen
 from tui.screens.paper_screen import PaperScreen
+from tui.screens.searching import SearchingScreen
 from tui.screens.views_picker import ViewRow, ViewsPicker
 from tui.widgets.result_list import ResultList
 from tui.widgets.safe_input import SearchBox
@@ -64,9 +66,9 @@ class MainScreen(PaperScreen):
     highlights: var[SearchResults | None] = var(None)
     """The search the listed rows came from, for highlighting (None for related papers)."""
     viewing: var[bool] = var(False)
+    """The reader is reading the abstract (narrow: viewer replaces the list; wide: viewer focused)."""
     fetching: var[str] = var("")
     """What ``F`` is doing now (shown in the status line), or "" when it is not running."""
-    """The reader is reading the abstract (narrow: viewer replaces the list; wide: viewer focused)."""
 
     class IndexChanged(Message):
         """The index on disk was rebuilt or updated by another process."""
@@ -77,6 +79,8 @@ class MainScreen(PaperScreen):
         self.query_before_related: tuple[str, str] | None = None
         """The search to go back to (esc) from ``related:ID``, and the paper it was on."""
         self._messages_shown = 0
+        self.idle = IdleWork(library)
+        """Reading ahead and garbage collection, kept for the user's pauses."""
 
     def compose(self) -> ComposeResult:
         search = SearchBox(
@@ -117,6 +121,20 @@ class MainScreen(PaperScreen):
                 "Your marks file is read-only here: changes will not be saved", severity="warning", markup=False
             )
         self.set_interval(POLL_SECONDS, self.poll_changes)
+        self.set_interval(IDLE_SECONDS / 2, self.idle.tick)
+
+    def on_unmount(self) -> None:
+        self.idle.close()
+
+    def search(self, keep_paper: str | None = None) -> None:
+        self.idle.activity()
+        super().search(keep_paper)
+
+    @on(SearchingScreen.SearchDone)
+    def read_ahead(self) -> None:
+        # After the first results are painted (and again after an index change: a new
+        # generation starts with a cold cache). A running warm-up makes this a no-op.
+        self.call_after_refresh(self.idle.warm)
 
     def on_resize(self, event: events.Resize) -> None:
         # Below 80 columns the footer drops its spacing and the palette hint (ctrl+p still

@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index import EMPTY, Marks, Paper
-from tui.widgets.rows import PAGE_SIZE, RowSource, RowStyles, render_row
+from tui.widgets.rows import PAGE_SIZE, RowSource, RowStyles, row_strip
 from tui.widgets.styling import foreground_style
 
 LOOKAHEAD = 50
@@ -102,20 +103,35 @@ class ResultList(ScrollView, can_focus=True):
         self.source = RowSource()
         self.cursor = 0
         self._requested: set[int] = set()
-        self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._width = 0
         self._styles: dict[tuple[bool, bool], RowStyles] = {}
         """Row styles by (cursor row, focused), computed once per theme."""
         self._announced: tuple[str | None, int] | None = None
         self._held: list[events.Key] | None = None
 
     # -- data from the screen ---------------------------------------------------
+    # The row count is the virtual height, and it changes at nearly every keystroke. As a
+    # layout reactive (Widget's) that meant laying out the whole screen each time; the list's
+    # own size never depends on it, so only the scrollbars are brought up to date
+    # (_update_virtual_size), and they ask for a layout themselves when they appear or go.
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+    def _update_virtual_size(self) -> None:
+        size = Size(self.scrollable_content_region.width, self.source.total)
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)
+        # After the scrollbar came or went: the rows' width is what is left beside it.
+        self._width = max(0, self.scrollable_content_region.width)
+
     def show(self, source: RowSource, cursor: int = 0) -> None:
         """Show new rows (a new search, related papers…), cursor on ``cursor``."""
         self.source = source
         self._requested = set(source.pages)
         self._announced = None
-        self.virtual_size = Size(self.scrollable_content_region.width, source.total)
-        self.clear_cache()
+        self._update_virtual_size()
+        self.refresh()
         self.move_cursor(cursor, announce=True)
         if cursor == 0:
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -125,15 +141,12 @@ class ResultList(ScrollView, can_focus=True):
         if generation != self.source.generation:
             return
         self.source.add_page(offset, hits)
-        self.clear_cache()
+        self.refresh()
         self._announce()
 
     def refresh_marks(self) -> None:
-        """Marks changed (here or in another instance): redraw the rows."""
-        self.clear_cache()
-
-    def clear_cache(self) -> None:
-        self._strips.clear()
+        """Marks changed (here or in another instance): redraw the rows (a row's strip is
+        cached under its marks, so a changed row is drawn anew)."""
         self.refresh()
 
     # -- keys that arrive before the rows they are meant for ------------------------
@@ -228,14 +241,14 @@ class ResultList(ScrollView, can_focus=True):
                 self.action_select_paper()
 
     def on_focus(self) -> None:
-        self.clear_cache()
+        self.refresh()
 
     def on_blur(self) -> None:
-        self.clear_cache()
+        self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.source.total)
-        self.clear_cache()
+        self._update_virtual_size()
+        self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -245,17 +258,22 @@ class ResultList(ScrollView, can_focus=True):
     # -- rendering ---------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
+        width = self._width  # (the region's width is worked out anew at every call)
         if row >= self.source.total:
-            return Strip.blank(width, self.rich_style)
-        key = (row, width, row == self.cursor, self.has_focus)
+            return Strip.blank(width, self._row_styles(False).base)
+        hit = self.source.hit(row)
+        if hit is None:
+            self._want_rows_near(row)  # a placeholder until its page lands
+            return row_strip(None, EMPTY, [], width, self._row_styles(False))
+        # Keyed by what the row shows, not where: typing on keeps many of the same papers
+        # (in new places), and their rows are not drawn again.
+        marks = self.marks(hit.paper.id)
+        spans = self.source.results.title_spans(hit.paper) if self.source.results is not None else []
+        key = (hit.paper.id, marks, tuple(spans), width, row == self.cursor, self.has_focus)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_row(row, width)
-            if self.source.hit(row) is not None:
-                self._strips[key] = strip  # placeholders are redrawn when their page lands
-            else:
-                self._want_rows_near(row)
+            strip = row_strip(hit, marks, spans, width, self._row_styles(row == self.cursor))
+            self._strips[key] = strip
         return strip
 
     def _row_styles(self, cursor: bool) -> RowStyles:
@@ -275,15 +293,3 @@ class ResultList(ScrollView, can_focus=True):
             )
             self._styles[key] = styles
         return styles
-
-    def _render_row(self, row: int, width: int) -> Strip:
-        hit = self.source.hit(row)
-        styles = self._row_styles(row == self.cursor)
-        spans = []
-        marks = EMPTY
-        if hit is not None:
-            marks = self.marks(hit.paper.id)
-            if self.source.results is not None:
-                spans = self.source.results.title_spans(hit.paper)
-        text = render_row(hit, marks, spans, width, styles)
-        return Strip(text.render(self.app.console), width)

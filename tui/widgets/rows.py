@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual.strip import Strip
 
 from index import Hit, Marks, Paper, SearchResults, terminal_safe
 
@@ -88,40 +89,64 @@ class RowStyles:
     tag: Style = Style()
 
 
-def render_row(hit: Hit | None, marks: Marks, spans: list[tuple[int, int]], width: int, styles: RowStyles) -> Text:
-    """One row, exactly ``width`` cells: star, unread marker, title, tags, date, upvotes."""
-    row = Text(style=styles.base, no_wrap=True, overflow="ellipsis", end="")
+def row_strip(hit: Hit | None, marks: Marks, spans: list[tuple[int, int]], width: int, styles: RowStyles) -> Strip:
+    """One row, exactly ``width`` cells: star, unread marker, title, tags, date, upvotes.
+
+    Built as segments directly: a keystroke redraws every visible row, and going through
+    rich ``Text`` (append, stylize, truncate, render) cost ~0.3 ms a row, a third of a
+    frame at 40 rows.
+    """
+    base = styles.base
+    meta = base + styles.meta
     if hit is None:
-        row.append("   …", styles.meta)
-        row.truncate(width, pad=True)
-        return row
+        return Strip([Segment("   …", meta)]).adjust_cell_length(width, base)
     paper = hit.paper
-    row.append("★" if marks.starred else " ", styles.star)
-    row.append("•" if not marks.read else " ", styles.unread)
-    row.append(" ")
-    right = _right_columns(paper, marks, width, styles)
+    left = [
+        Segment("★" if marks.starred else " ", base + styles.star),
+        Segment("•" if not marks.read else " ", base + styles.unread),
+        Segment(" ", base),
+    ]
+    right = _right_columns(paper, marks, width, base, styles)
+    right_width = sum(segment.cell_length for segment in right)
+    room = max(1, width - 3 - right_width - 1)
     # terminal_safe maps each control character to one character, so spans still line up.
-    title = Text(terminal_safe(paper.title), no_wrap=True, overflow="ellipsis", end="")
-    for start, end in spans:
-        title.stylize(styles.match, start, end)
-    room = max(1, width - row.cell_len - right.cell_len - 1)
-    title.truncate(room, overflow="ellipsis", pad=True)
-    row.append_text(title)
-    row.append(" ")
-    row.append_text(right)
-    row.truncate(width, overflow="ellipsis", pad=True)
-    return row
+    title = _title_segments(terminal_safe(paper.title), spans, room, base, base + styles.match)
+    row = Strip([*left, *title, Segment(" ", base), *right])
+    if row.cell_length > width:  # too narrow for the right columns: cut, and say so
+        row = Strip([*row.crop(0, width - 1), Segment("…", base)])
+    return row.adjust_cell_length(width, base)
 
 
-def _right_columns(paper: Paper, marks: Marks, width: int, styles: RowStyles) -> Text:
-    right = Text(no_wrap=True, end="")
+def _title_segments(title: str, spans: list[tuple[int, int]], room: int, plain: Style, match: Style) -> list[Segment]:
+    """The title in exactly ``room`` cells (cut with an ellipsis, or padded), matches styled."""
+    if cell_len(title) > room:
+        title = set_cell_size(title, room - 1) + "…"
+        spans = [(start, min(end, len(title) - 1)) for start, end in spans if start < len(title) - 1]
+    segments = []
+    at = 0
+    for start, end in sorted(spans):
+        if start < at:
+            continue
+        if start > at:
+            segments.append(Segment(title[at:start], plain))
+        segments.append(Segment(title[start:end], match))
+        at = end
+    if at < len(title):
+        segments.append(Segment(title[at:], plain))
+    used = sum(segment.cell_length for segment in segments)
+    if used < room:
+        segments.append(Segment(" " * (room - used), plain))
+    return segments
+
+
+def _right_columns(paper: Paper, marks: Marks, width: int, base: Style, styles: RowStyles) -> list[Segment]:
+    right = []
     if width >= WIDE_ROW and marks.tags:
         tags = terminal_safe(" ".join(f"#{tag}" for tag in marks.tags))
         if cell_len(tags) > TAG_WIDTH:
-            tags = tags[: TAG_WIDTH - 1] + "…"
-        right.append(tags, styles.tag)
-        right.append(" ")
-    right.append(paper.date.isoformat() if paper.date else " " * 10, styles.meta)
+            tags = set_cell_size(tags, TAG_WIDTH - 1) + "…"
+        right += [Segment(tags, base + styles.tag), Segment(" ", base)]
+    date = paper.date.isoformat() if paper.date else " " * 10
     votes = f"{'▲' + str(paper.upvotes):>5}" if paper.upvotes is not None else " " * 5
-    right.append(" " + votes, styles.meta)
+    right.append(Segment(f"{date} {votes}", base + styles.meta))
     return right

@@ -1,0 +1,96 @@
+"""The 1M-paper benchmark: ``make bench-1m`` (not part of ``make bench``: ~40 minutes here).
+
+    python tests/bench/million.py [--papers 1000000] [--workdir DIR] [--keep]
+
+Generates the corpus (``make_corpus.py``), imports it through ``papers import`` as a
+user would (peak memory measured, compared with a 100k import to show it is flat in N),
+then times searches with postings cold and cached (``run.py``'s query mix) and the
+reader's first paint and keystrokes (``reader.py``). Writes ``tests/bench/results-1m.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from make_corpus import write_corpus  # noqa: E402
+from queries import KINDS  # noqa: E402
+from run import bench_import, bench_queries, bench_reader, machine, p50_p95  # noqa: E402
+
+COMPARED_WITH = 100_000
+"""A smaller import whose peak memory the big one's is compared with."""
+
+
+def say(message: str) -> None:
+    print(f"bench-1m: {message}", file=sys.stderr, flush=True)
+
+
+def run(papers: int, folder: Path, repeats: int) -> list[str]:
+    rows = []
+    imports = {}
+    for count in (COMPARED_WITH, papers):
+        started = time.perf_counter()
+        corpus = write_corpus(count, folder / f"corpus-{count}.jsonl")
+        say(f"{count:,} papers generated in {time.perf_counter() - started:.0f} s; importing (papers import)…")
+        imports[count] = bench_import(corpus, folder / f"home-{count}", count)
+        say(f"{count:,} imported: {imports[count]['rate']:.0f} papers/s, peak {imports[count]['peak_mib']:.0f} MiB")
+        corpus.unlink()
+    small, big = imports[COMPARED_WITH], imports[papers]
+    rows.append(
+        f"| import | **{big['rate']:.0f} papers/s**, {big['seconds'] / 60:.0f} min | peak {big['peak_mib']:.0f} MiB at "
+        f"{papers:,} vs {small['peak_mib']:.0f} MiB at {COMPARED_WITH:,} (×{big['peak_mib'] / small['peak_mib']:.2f}"
+        f" for ×{papers // COMPARED_WITH} the papers) |"
+    )
+    home = folder / f"home-{papers}"
+    say("timing searches…")
+    cached, cold, raw, cold_open = bench_queries(home, repeats)
+    rows.append(f"| open + first query | {cold_open * 1000:.0f} ms | |")
+    for kind in KINDS:
+        cached_p50, cached_p95 = p50_p95(cached[kind])
+        cold_p50, cold_p95 = p50_p95(cold[kind])
+        raw_p50, raw_p95 = p50_p95(raw[kind])
+        rows.append(
+            f"| {kind} p50 / p95 | **{cached_p50:.1f} / {cached_p95:.1f} ms** cached | cold {cold_p50:.1f} / "
+            f"{cold_p95:.1f} ms; raw Whoosh {raw_p50:.1f} / {raw_p95:.1f} ms |"
+        )
+    say("timing the reader…")
+    reader = bench_reader(home)
+    if reader:
+        rows.append(f"| reader first paint | **{reader['first_paint_ms']:.0f} ms** | |")
+        rows.append(
+            f"| keystroke → final ranking painted p50 / p95 | **{reader['keystroke_p50_ms']:.0f} / "
+            f"{reader['keystroke_p95_ms']:.0f} ms** | |"
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, help="where the corpus and library go (default: a temporary folder)")
+    parser.add_argument("--output", type=Path, default=HERE / "results-1m.md")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.workdir) as scratch:
+        rows = run(args.papers, Path(scratch), args.repeats)
+    header = [
+        f"Machine: {machine()}. Run: `python tests/bench/million.py --papers {args.papers}` on "
+        f"{time.strftime('%Y-%m-%d')}.",
+        "",
+        f"| {args.papers:,} papers | ours | notes |",
+        "| --- | --- | --- |",
+    ]
+    text = "\n".join(header + rows) + "\n"
+    print(text)
+    args.output.write_text(text)
+    say(f"written to {args.output}")
+
+
+if __name__ == "__main__":
+    main()
