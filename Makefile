@@ -40,7 +40,7 @@ screenshots: $(TEST_STAMP)  ## real SVG captures of the reader into screenshots/
 bench: $(TEST_STAMP)  ## performance figures (not part of `make test`)
 	$(PY) tests/bench/run.py
 
-bench-1m: $(TEST_STAMP)  ## 1,000,000 papers: import, search, first paint (~40 min; not in `make bench`)
+bench-1m: $(TEST_STAMP)  ## 1,000,000 papers: import, search, first paint (~2.5 h, mostly the import; not in `make bench`)
 	$(PY) tests/bench/million.py
 
 clean:

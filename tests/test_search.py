@@ -345,7 +345,7 @@ def test_sort_columns_read_in_bulk_match_whoosh_values(built_home):
     reader = library._searcher().reader()
     assert len(list(reader.leaf_readers())) == 2
     for column in ("date_key", "votes_key"):
-        fast = read_numeric_column(reader, column)
+        fast = read_numeric_column(reader, column).tolist()
         assert fast == list(reader.column_reader(column, translate=False))
         assert len(fast) == reader.doc_count_all()
         assert fast[-2:] == [0, 0] if column == "date_key" else fast[-2:] == [-1, -1]

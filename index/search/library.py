@@ -33,7 +33,7 @@ from index.search import collecting
 from index.search.collecting import BestSoFar, GuardedCollector, SearchCancelled, counting_collector
 from index.search.highlight import find_spans
 from index.search.language import SORTS, Sort
-from index.search.listing import list_by_column, read_numeric_column
+from index.search.listing import list_by_column, live_documents, read_numeric_column
 from index.search.postings import PostingsCache
 from index.search.query import MarksIndex, ParsedQuery, QueryError, QueryParser, cap_prefixes, resolve_marks
 from index.search.ranges import ColumnRange, lift_ranges
@@ -162,7 +162,7 @@ class Library:
         self._generation = 0
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple, SearchResults] = OrderedDict()
-        self._columns: dict[tuple[int, str], list[int]] = {}
+        self._columns: dict[tuple[int, str], np.ndarray] = {}
         self._ix: Index | None = None
         self._opened_dir: Path | None = None
         self._rebuilt_after_damage = False
@@ -172,7 +172,6 @@ class Library:
         """Queries the evaluator handed back to Whoosh after an error, and the error (the
         parity test wants none)."""
         self._postings: tuple[int, PostingsCache] | None = None
-        self._arrays: dict[tuple[int, str], np.ndarray] = {}
         self._papers: OrderedDict[tuple[int, int], Paper] = OrderedDict()
         self._words: tuple[tuple[int, Path | None], Vocabulary] | None = None
         self.new_since = 0.0
@@ -385,7 +384,7 @@ class Library:
 
     def _within_ranges(self, found: Matches, ranges: list[ColumnRange]) -> Matches:
         for wanted in ranges:
-            keep = wanted.accepts_array(self._column_array(wanted.column)[found.ids])
+            keep = wanted.accepts_array(self._column_values(wanted.column)[found.ids])
             found = Matches(found.ids[keep], found.scores[keep])
         return found
 
@@ -398,7 +397,7 @@ class Library:
             return rows, [float(score) for score in found.scores[rows]]
         # By a column, newest (or most upvoted) first; equal keys in index order, as
         # Whoosh's sorting collector leaves them.
-        keys = self._column_array("votes_key" if sort == "upvotes" else "date_key")[found.ids]
+        keys = self._column_values("votes_key" if sort == "upvotes" else "date_key")[found.ids]
         return by_key_desc(keys, found.ids, offset + limit)[offset:], [None] * len(found.ids[offset : offset + limit])
 
     def _evaluator_reporter(self, progress: BestSoFar, sort, parsed, ranges, limit) -> Callable:
@@ -451,7 +450,7 @@ class Library:
                 return stop() or self._postings is None or self._postings[1] is not cache
 
             for column in ("date_key", "votes_key"):
-                self._column_array(column)
+                self._column_values(column)
             for fieldname in TEXT_FIELDS:
                 evaluator.lengths(fieldname, np.zeros(0, dtype=np.int32))
             # The commonest words of titles and abstracts (the word list did-you-mean keeps:
@@ -475,14 +474,6 @@ class Library:
         # Not _recovering: a damaged index is for a search to find and rebuild, on the
         # engine thread, not for a background reader.
         return warm()
-
-    def _column_array(self, name: str) -> np.ndarray:
-        key = (self._generation, name)
-        values = self._arrays.get(key)
-        if values is None:
-            values = np.asarray(self._column_values(name), dtype=np.int64)
-            self._arrays = {key: values, **{k: v for k, v in self._arrays.items() if k[0] == self._generation}}
-        return values
 
     def _whoosh_matching(
         self, searcher, q, sort, parsed, ranges, offset, limit, cancelled, progress=None
@@ -531,15 +522,19 @@ class Library:
     def _listing(self, searcher, sort, ranges, offset, limit) -> tuple[int, list[Hit]]:
         # No words to rank by: "relevance" lists newest first, like the date sort.
         column = "votes_key" if sort == "upvotes" else "date_key"
-        total, docnums = list_by_column(searcher.reader(), self._column_values, column, ranges, offset + limit)
+        docs = self._column_values("live")
+        total, docnums = list_by_column(docs, self._column_values, column, ranges, offset + limit)
         page = docnums[offset:]
         return total, [Hit(self._paper_at(searcher, docnum), offset + i, None) for i, docnum in enumerate(page)]
 
-    def _column_values(self, name: str) -> list[int]:
+    def _column_values(self, name: str) -> np.ndarray:
+        """A value per document of a numeric column (or "live": the docnums not deleted),
+        read once per index generation."""
         key = (self._generation, name)
         values = self._columns.get(key)
         if values is None:
-            values = read_numeric_column(self._searcher().reader(), name)
+            reader = self._searcher().reader()
+            values = live_documents(reader) if name == "live" else read_numeric_column(reader, name)
             self._columns = {key: values, **{k: v for k, v in self._columns.items() if k[0] == self._generation}}
         return values
 

@@ -13,8 +13,10 @@ matchers combine them:
   ``Not`` children of an ``And`` subtract;
 - ``Phrase``: the documents holding every word (an intersection), then positions
   checked for those only; scored, as Whoosh does, as the sum of its words' scores;
-- anything else (wildcards, fuzzy terms, ranges under OR) is handed to Whoosh's own
-  matcher, for that node only, and its matches join the arrays.
+- term expansions (prefixes, wildcards, fuzzy terms): the OR of the words they expand
+  to, scored as ``MultiTerm.matcher`` scores them;
+- anything else (ranges under an OR, ``Ordered``, ``DisjunctionMax``…) is handed to
+  Whoosh's own matcher, for that node only, and its matches join the arrays.
 
 Scores agree with Whoosh's within float rounding; ``tests/test_vectorized.py`` checks
 top-50 order and scores on hundreds of queries.
@@ -22,6 +24,7 @@ top-50 order and scores on hundreds of queries.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +34,10 @@ from whoosh.scoring import BM25F
 
 from index.search.postings import PostingsCache
 from index.store.whoosh_internals import BYTE_TO_LENGTH, bm25f_b, field_length_bytes, multiterm_words
+
+PRELOADED_OR_DOCS = 5000
+"""Whoosh's Or adds its children's scores in their order in an index of at most this many
+documents (``PreloadedOr``), and above it as a weighted tree of unions (``DefaultOr``)."""
 
 
 class Cancelled(Exception):
@@ -108,7 +115,7 @@ class Evaluator:
             if parts:
                 report(lambda: self.scaled(union(parts), q.boost))
             parts.append(self.evaluate(child, cancelled))
-        return self.scaled(union(parts), q.boost)
+        return self.scaled(self.disjunction(q.subqueries, parts), q.boost)
 
     def evaluate(self, q: wq.Query, cancelled: Callable[[], bool] = lambda: False) -> Matches:
         if cancelled():
@@ -120,7 +127,8 @@ class Evaluator:
         if kind is wq.Term:
             return self.term(q)
         if kind is wq.Or and not q.minmatch and q.scale is None:
-            return self.scaled(union([self.evaluate(child, cancelled) for child in q.subqueries]), q.boost)
+            found = [self.evaluate(child, cancelled) for child in q.subqueries]
+            return self.scaled(self.disjunction(q.subqueries, found), q.boost)
         if kind is wq.And:
             return self.scaled(self.conjunction(q.subqueries, cancelled), q.boost)
         if kind is wq.AndMaybe:
@@ -142,6 +150,36 @@ class Evaluator:
         if q is wq.NullQuery:
             return NONE
         return self.whoosh(q)
+
+    def disjunction(self, children: list[wq.Query], found: list[Matches]) -> Matches:
+        """The union of the children's matches, scores added in the order Whoosh's Or adds
+        them. Float addition is not associative: the same order gives the same last bits,
+        so papers whose scores differ only there rank as in Whoosh. Whoosh builds the Or
+        per segment: in order in a segment of at most PRELOADED_OR_DOCS documents, else as
+        a weighted tree of unions by the children's estimated sizes in that segment."""
+        if len(found) <= 2:
+            return union(found)
+        pieces = []
+        for segment, offset in self.leaves:
+            end = offset + segment.doc_count_all()
+            parts = [_between(part, offset, end) for part in found]
+            if segment.doc_count_all() <= PRELOADED_OR_DOCS:
+                pieces.append(union(parts))
+                continue
+            # whoosh.util.make_weighted_tree: the two lightest are joined, the pair goes
+            # back in its place by weight.
+            pending = sorted(
+                ((child.estimate_size(segment), part) for child, part in zip(children, parts, strict=True)),
+                key=lambda pair: pair[0],
+            )
+            while len(pending) > 1:
+                (light, a), (heavy, b) = pending.pop(0), pending.pop(0)
+                bisect.insort(pending, (light + heavy, union([a, b])), key=lambda pair: pair[0])
+            pieces.append(pending[0][1])
+        pieces = [piece for piece in pieces if len(piece)]
+        if not pieces:
+            return NONE
+        return Matches(np.concatenate([p.ids for p in pieces]), np.concatenate([p.scores for p in pieces]))
 
     def multiterm(self, q: wq.MultiTerm) -> Matches:
         """Wildcards and other term expansions, as ``MultiTerm.matcher`` scores them: one
@@ -288,6 +326,12 @@ def union(parts: list[Matches]) -> Matches:
     return Matches(ids[starts], np.add.reduceat(scores, starts))
 
 
+def _between(found: Matches, start: int, end: int) -> Matches:
+    """The matches with doc numbers in [start, end)."""
+    low, high = np.searchsorted(found.ids, [start, end])
+    return Matches(found.ids[low:high], found.scores[low:high])
+
+
 def _rows_in(b: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each of ``ids``: whether the sorted ``b`` holds it, and where."""
     if ids.dtype != b.dtype:
@@ -356,20 +400,14 @@ def by_key_desc(keys: np.ndarray, ids: np.ndarray, count: int) -> np.ndarray:
 
 def top(found: Matches, count: int) -> np.ndarray:
     """Indices into ``found`` of its ``count`` best, by score (desc) then doc number (asc),
-    as Whoosh's top-N collector orders them. Scores are compared to 1e-9 relative, so a
-    tie that float summation order breaks differently still falls to the doc number."""
+    as Whoosh's top-N collector orders them. Exact comparisons: the scores are summed
+    in Whoosh's order (``Evaluator.disjunction``), so they agree to the last bit, and
+    papers that differ only there rank as in Whoosh."""
     scores = found.scores
     if count < len(scores):
         kth = np.partition(scores, len(scores) - count)[len(scores) - count]
-        candidates = np.flatnonzero(scores >= kth - abs(kth) * 1e-8)  # near-ties of the last place too
+        candidates = np.flatnonzero(scores >= kth)
     else:
         candidates = np.arange(len(scores))
-    keys = _rounded(scores[candidates])
-    order = np.lexsort((found.ids[candidates], -keys))
+    order = np.lexsort((found.ids[candidates], -scores[candidates]))
     return candidates[order[:count]]
-
-
-def _rounded(scores: np.ndarray) -> np.ndarray:
-    magnitude = np.maximum(np.abs(scores), 1e-300)
-    scale = 10.0 ** (np.floor(np.log10(magnitude)) - 9)
-    return np.round(scores / scale) * scale

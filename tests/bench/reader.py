@@ -240,8 +240,10 @@ async def burst(pilot, screen, rec: Recorder, text: str) -> float:
 async def bench(started: float) -> dict:
     """Run the app headless, measure, quit; the numbers for the JSON line."""
     import tui.cli  # noqa: F401  (what the `papers` command loads before the app)
-    from tui.app import PapersApp
+    from tui.launch import load_reader  # as the `papers` command loads the reader
     from tui.screens.main import MainScreen
+
+    PapersApp = load_reader()  # noqa: N806
 
     imported = time.perf_counter()
 

@@ -6,10 +6,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 
+async def workers_done(pilot) -> None:
+    """Wait for the running workers. One cancelled meanwhile is no failure: the reader's
+    exclusive workers (searches, index checks) are cancelled by newer ones by design."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(100):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            await pilot.pause()
+    raise AssertionError("workers kept being cancelled")
+
+
 async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
     """Let the app run until ``condition()`` holds (workers finish, messages land)."""
     for _ in range(int(timeout / 0.02)):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot)
         await pilot.pause()
         if condition():
             return
@@ -27,7 +41,7 @@ async def wait_for_reader(pilot) -> None:
 async def settle(pilot) -> None:
     """Let every running worker finish and the messages they posted be handled."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot)
         await pilot.pause()
 
 
