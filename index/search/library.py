@@ -33,11 +33,11 @@ from index.search import collecting
 from index.search.collecting import BestSoFar, GuardedCollector, SearchCancelled, counting_collector
 from index.search.highlight import find_spans
 from index.search.language import SORTS, Sort
-from index.search.listing import list_by_column, live_documents, read_numeric_column
+from index.search.listing import by_key_desc, live_documents, read_numeric_column
 from index.search.postings import PostingsCache
 from index.search.query import MarksIndex, ParsedQuery, QueryError, QueryParser, cap_prefixes, resolve_marks
 from index.search.ranges import ColumnRange, lift_ranges
-from index.search.vectorized import Cancelled, Evaluator, Matches, by_key_desc, top
+from index.search.vectorized import Cancelled, Evaluator, Matches, top
 from index.sources.files import sources_imported_since
 from index.store.documents import stored_paper
 from index.store.generations import INDEX_DAMAGE, BuildReport, IndexDamaged, IndexStore, Progress, is_damage
@@ -383,10 +383,22 @@ class Library:
         return len(found), hits
 
     def _within_ranges(self, found: Matches, ranges: list[ColumnRange]) -> Matches:
+        keep = self._in_ranges(found.ids, ranges)
+        return found if keep is None else Matches(found.ids[keep], found.scores[keep])
+
+    def _in_ranges(self, ids: np.ndarray, ranges: list[ColumnRange]) -> np.ndarray | None:
+        """Which of ``ids`` every date/upvote range accepts (None: there are no ranges)."""
+        keep = None
         for wanted in ranges:
-            keep = wanted.accepts_array(self._column_values(wanted.column)[found.ids])
-            found = Matches(found.ids[keep], found.scores[keep])
-        return found
+            accepted = wanted.accepts_array(self._column_values(wanted.column)[ids])
+            keep = accepted if keep is None else keep & accepted
+        return keep
+
+    def _by_column(self, ids: np.ndarray, sort: Sort, count: int) -> np.ndarray:
+        """Rows of the first ``count`` of ``ids``, most upvoted (sort "upvotes") or newest
+        (any other) first."""
+        keys = self._column_values("votes_key" if sort == "upvotes" else "date_key")[ids]
+        return by_key_desc(keys, ids, count)
 
     def _ranked_page(
         self, found: Matches, sort: Sort, parsed: ParsedQuery, offset: int, limit: int
@@ -395,10 +407,8 @@ class Library:
         if sort == "relevance" and parsed.ranks:
             rows = top(found, offset + limit)[offset:]
             return rows, [float(score) for score in found.scores[rows]]
-        # By a column, newest (or most upvoted) first; equal keys in index order, as
-        # Whoosh's sorting collector leaves them.
-        keys = self._column_values("votes_key" if sort == "upvotes" else "date_key")[found.ids]
-        return by_key_desc(keys, found.ids, offset + limit)[offset:], [None] * len(found.ids[offset : offset + limit])
+        rows = self._by_column(found.ids, sort, offset + limit)[offset:]
+        return rows, [None] * len(rows)
 
     def _evaluator_reporter(self, progress: BestSoFar, sort, parsed, ranges, limit) -> Callable:
         """Best-so-far for the evaluator: it offers the matches of the query's first OR
@@ -521,11 +531,12 @@ class Library:
 
     def _listing(self, searcher, sort, ranges, offset, limit) -> tuple[int, list[Hit]]:
         # No words to rank by: "relevance" lists newest first, like the date sort.
-        column = "votes_key" if sort == "upvotes" else "date_key"
         docs = self._column_values("live")
-        total, docnums = list_by_column(docs, self._column_values, column, ranges, offset + limit)
-        page = docnums[offset:]
-        return total, [Hit(self._paper_at(searcher, docnum), offset + i, None) for i, docnum in enumerate(page)]
+        keep = self._in_ranges(docs, ranges)
+        if keep is not None:
+            docs = docs[keep]
+        page = docs[self._by_column(docs, sort, offset + limit)[offset:]]
+        return len(docs), [Hit(self._paper_at(searcher, int(doc)), offset + i, None) for i, doc in enumerate(page)]
 
     def _column_values(self, name: str) -> np.ndarray:
         """A value per document of a numeric column (or "live": the docnums not deleted),

@@ -8,27 +8,21 @@ index generation) and taking the top N with a partition costs a few ms, also at 
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
-
 import numpy as np
 
-from index.search.ranges import ColumnRange
-from index.search.vectorized import by_key_desc
 from index.store.whoosh_internals import deleted_docs, numeric_column_array
 
-ColumnValues = Callable[[str], np.ndarray]
 
-
-def list_by_column(
-    docs: np.ndarray, values: ColumnValues, sort_column: str, ranges: Sequence[ColumnRange], count: int
-) -> tuple[int, list[int]]:
-    """(total, docnums of the first ``count`` papers by ``sort_column`` descending) among
-    ``docs`` (live docnums, ascending); equal keys (undated papers) keep index order, as
-    Whoosh's sorting collector leaves them."""
-    for wanted in ranges:
-        docs = docs[wanted.accepts_array(values(wanted.column)[docs])]
-    keys = values(sort_column)[docs]
-    return len(docs), [int(docs[row]) for row in by_key_desc(keys, docs, count)]
+def by_key_desc(keys: np.ndarray, ids: np.ndarray, count: int) -> np.ndarray:
+    """Indices of the ``count`` largest ``keys`` (ties by ``ids`` ascending, as Whoosh's
+    sorting collector leaves papers with equal keys: undated ones in index order)."""
+    if count < len(keys):
+        threshold = np.partition(keys, len(keys) - count)[len(keys) - count]
+        candidates = np.flatnonzero(keys >= threshold)
+    else:
+        candidates = np.arange(len(keys))
+    order = np.lexsort((ids[candidates], -keys[candidates]))
+    return candidates[order[:count]]
 
 
 def live_documents(reader) -> np.ndarray:

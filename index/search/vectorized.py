@@ -32,6 +32,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
+from index.search.listing import live_documents
 from index.search.postings import PostingsCache
 from index.store.whoosh_internals import BYTE_TO_LENGTH, bm25f_b, field_length_bytes, multiterm_words
 
@@ -89,15 +90,7 @@ class Evaluator:
 
     def alive(self) -> np.ndarray:
         """Every document not deleted."""
-
-        def read() -> np.ndarray:
-            mask = np.ones(self.doc_count, dtype=bool)
-            for (_segment, offset), deleted in zip(self.leaves, self.cache.deleted, strict=True):
-                if deleted is not None:
-                    mask[deleted + offset] = False
-            return np.flatnonzero(mask).astype(np.int32)
-
-        return self.cache.document_array("alive", read)
+        return self.cache.document_array("alive", lambda: live_documents(self.reader))
 
     # -- evaluation -----------------------------------------------------------------
     def evaluate_root(
@@ -385,17 +378,6 @@ def _positions_of(
     starts = np.repeat(offsets[rows], counts)
     within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     return np.repeat(docs, counts), flat[starts + within]
-
-
-def by_key_desc(keys: np.ndarray, ids: np.ndarray, count: int) -> np.ndarray:
-    """Indices of the ``count`` largest ``keys`` (ties by ``ids`` ascending), in order."""
-    if count < len(keys):
-        threshold = np.partition(keys, len(keys) - count)[len(keys) - count]
-        candidates = np.flatnonzero(keys >= threshold)
-    else:
-        candidates = np.arange(len(keys))
-    order = np.lexsort((ids[candidates], -keys[candidates]))
-    return candidates[order[:count]]
 
 
 def top(found: Matches, count: int) -> np.ndarray:
