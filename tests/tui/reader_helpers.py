@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,15 +21,22 @@ async def workers_done(pilot) -> None:
     raise AssertionError("workers kept being cancelled")
 
 
-async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
-    """Let the app run until ``condition()`` holds (workers finish, messages land)."""
-    for _ in range(int(timeout / 0.02)):
+async def wait_until(pilot, condition, timeout: float = 90.0) -> None:
+    """Let the app run until ``condition()`` holds (workers finish, messages land).
+
+    The timeout only catches a reader that never gets there: on a loaded 2-core CI
+    machine (``pytest -n 4`` beside an index build) opening the library took over 10 s,
+    so it is generous and measured by the clock, not by counting pauses.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
         await workers_done(pilot)
         await pilot.pause()
         if condition():
             return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the reader did not get there in {timeout:.0f} s")
         await pilot.pause(0.02)
-    raise AssertionError("the reader did not get there in time")
 
 
 async def wait_for_reader(pilot) -> None:

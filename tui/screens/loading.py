@@ -140,6 +140,8 @@ class LoadingScreen(Screen):
     def show_library(self, message: Opened) -> None:
         from tui.screens.main import MainScreen
 
+        if not self.app.is_running:
+            return  # quit while the library opened: a reader pushed now would mount half torn down
         # Everything loaded so far (Textual, Whoosh, the open index) lives as long as the
         # app: keep it out of the garbage collector's full passes, which otherwise scan it
         # all and stalled one frame in twenty by ~100 ms (measured by tests/bench/reader.py).
