@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -11,7 +11,7 @@ from index import Locations, locations, safe_url, terminal_safe
 from tui import clipboard
 from tui.engine_thread import EngineThread
 from tui.keymap import binding_ids, load_keymap
-from tui.messages import CopyRequested, OpenRequested
+from tui.messages import CopyRequested, OpenRequested, ReaderReady
 from tui.screens.loading import LoadingScreen
 
 COPY_TOAST_SECONDS = 2.5
@@ -36,6 +36,8 @@ class PapersApp(App[int]):
         """Binding id -> keys from ``[keymap]`` in config.toml (shown in the help screen)."""
         self.engine = EngineThread()
         """The one thread every engine call runs on (see tui.engine_thread)."""
+        self.held_input: list[events.Key | events.Paste] = []
+        """Typed while the reader was being built, for it once it is ready (see ``on_event``)."""
 
     def on_unmount(self) -> None:
         self.engine.shutdown()
@@ -44,6 +46,30 @@ class PapersApp(App[int]):
         if action == "quit" and isinstance(self.screen, LoadingScreen) and not self.screen.failed:
             return False  # "q" while the library opens is the start of a query ("quantum")
         return True
+
+    async def on_event(self, event: events.Event) -> None:
+        # Between the library opening (the reader is pushed) and the reader's search box
+        # taking focus, a key has nowhere to go: Textual would hand it to the bare screen
+        # (lost, or a paper key on no paper) and "q" would quit. Keys typed in that window,
+        # common when a burst is typed at launch over SSH, are held and replayed in order.
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self.building_reader():
+            if not (isinstance(event, events.Key) and event.key == "ctrl+c"):
+                self.held_input.append(event)
+                return
+        await super().on_event(event)
+
+    def building_reader(self) -> bool:
+        """The screen on top is the reader, pushed but not ready for input yet."""
+        return not getattr(self.screen, "accepts_input", True)
+
+    @on(ReaderReady)
+    async def hand_on_held_input(self, message: ReaderReady) -> None:
+        # Posted to the app's own queue, so every key read before this one is already
+        # held: replaying now keeps the order typed.
+        message.screen.accepts_input = True
+        held, self.held_input = self.held_input, []
+        for event in held:
+            await super().on_event(event)
 
     def get_default_screen(self) -> LoadingScreen:
         # The first screen from the very start: keys typed before anything is drawn (a

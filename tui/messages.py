@@ -6,6 +6,7 @@ Widgets and the palette never reach into a screen: they say what the user asked 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from textual.message import Message
 
@@ -59,3 +60,20 @@ class RunPaperAction(Message):
     """Run a paper key's action by name (from the palette: deliberate, wherever focus was)."""
 
     action: str
+
+
+class TakesInputWhenReady(Protocol):
+    accepts_input: bool
+    """False from the moment the screen is pushed until the app hands it held input."""
+
+
+@dataclass
+class ReaderReady(Message):
+    """The reader's screen is mounted and its search box has focus.
+
+    From the moment the reader is pushed until then, the app holds the keys and pastes it
+    reads (there is nothing yet to type into, and "q" would quit) and hands them on, in
+    the order typed, when this arrives (see ``PapersApp.on_event``).
+    """
+
+    screen: TakesInputWhenReady

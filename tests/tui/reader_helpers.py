@@ -34,6 +34,8 @@ async def wait_until(pilot, condition, timeout: float = 90.0) -> None:
         await pilot.pause()
         if condition():
             return
+        if not pilot.app.is_running:
+            raise AssertionError("the app quit before getting there")
         if time.monotonic() > deadline:
             raise AssertionError(f"the reader did not get there in {timeout:.0f} s")
         await pilot.pause(0.02)

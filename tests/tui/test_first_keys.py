@@ -62,6 +62,40 @@ def test_q_and_question_mark_while_loading_are_part_of_the_query():
     asyncio.run(scenario())
 
 
+@pytest.mark.parametrize("keys", ["q-learning?", "quantum", "kernel\rjs"])
+def test_keys_read_while_the_reader_is_being_built_are_typed_in_order(keys, locs, monkeypatch):
+    """The window between the library opening and the search box taking focus: keys read
+    then used to reach a bare screen, where "q" quit the app and the rest were lost."""
+    from tui.app import PapersApp
+    from tui.screens.main import MainScreen
+
+    push = PapersApp.push_screen
+
+    def push_then_type(self, screen, *args, **kwargs):
+        pushed = push(self, screen, *args, **kwargs)
+        if isinstance(screen, MainScreen):
+            burst(self, *keys)  # the reader is on top, not mounted yet
+        return pushed
+
+    monkeypatch.setattr(PapersApp, "push_screen", push_then_type)
+
+    async def scenario():
+        app = PapersApp()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for_reader(pilot)
+            await settle(pilot)
+            assert app.is_running
+            query, _, list_keys = keys.partition("\r")
+            assert app.screen.query_one(Input).value == query
+            if list_keys:  # enter went to the list, then j moved down and s starred that paper
+                listing = app.screen.query_one(ResultList)
+                await wait_until(pilot, lambda: StateStore(locs.state_file).starred_ids())
+                assert listing.cursor == 1
+                assert StateStore(locs.state_file).starred_ids() == {listing.source.hit(1).paper.id}
+
+    asyncio.run(scenario())
+
+
 def test_enter_and_keys_in_the_same_burst_reach_the_list(locs):
     async def scenario():
         async with reader(in_list=False) as (app, pilot, screen):

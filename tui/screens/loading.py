@@ -94,13 +94,11 @@ class LoadingScreen(Screen):
 
     def on_key(self, event: events.Key) -> None:
         if self.app.screen is not self:
-            # Queued here before the reader opened over this screen: hand it on to the
-            # reader (as the search box does with keys read after focus moved on), once
-            # the reader is up, in the order typed.
+            # Queued here before the reader opened over this screen: hand it back to the
+            # app, which holds it for the reader until the reader is ready.
             event.stop()
             event.prevent_default()
-            key = events.Key(event.key, event.character)
-            self.app.screen.call_after_refresh(self.app.post_message, key)
+            self.app.post_message(events.Key(event.key, event.character))
             return
         # "Type to search" holds from the first keystroke, even while the index opens.
         if event.key == "backspace":
@@ -115,7 +113,7 @@ class LoadingScreen(Screen):
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
         if self.app.screen is not self:
-            self.app.screen.call_after_refresh(self.app.post_message, events.Paste(event.text))
+            self.app.post_message(events.Paste(event.text))
             return
         self.typed += without_controls(" ".join(event.text.split()))
 

@@ -22,7 +22,7 @@ from index import EMPTY, SORTS, Library, Paper, QueryError, SearchResults, State
 from tui.engine_thread import EngineThread, Skipped
 from tui.feeding import fetch_today, view_counts
 from tui.idle import IDLE_SECONDS, IdleWork
-from tui.messages import JumpToPaper, RunPaperAction, SetFilter, SetQuery, SetSort
+from tui.messages import JumpToPaper, ReaderReady, RunPaperAction, SetFilter, SetQuery, SetSort
 from tui.palette import PaletteData, PaperCommands
 from tui.screens.help import HelpScreen
 from tui.screens.paper_screen import PaperScreen
@@ -76,6 +76,8 @@ class MainScreen(PaperScreen):
     def __init__(self, library: Library, engine: EngineThread, state: StateStore, initial_query: str = "") -> None:
         super().__init__(library, engine, state)
         self.initial_query = initial_query
+        self.accepts_input = False
+        """Until the search box has focus the app holds what is typed (see PapersApp.on_event)."""
         self.query_before_related: tuple[str, str] | None = None
         """The search to go back to (esc) from ``related:ID``, and the paper it was on."""
         self._messages_shown = 0
@@ -122,6 +124,7 @@ class MainScreen(PaperScreen):
             )
         self.set_interval(POLL_SECONDS, self.poll_changes)
         self.set_interval(IDLE_SECONDS / 2, self.idle.tick)
+        self.app.post_message(ReaderReady(self))
 
     def on_unmount(self) -> None:
         self.idle.close()
