@@ -62,7 +62,7 @@ def test_q_and_question_mark_while_loading_are_part_of_the_query():
     asyncio.run(scenario())
 
 
-@pytest.mark.parametrize("keys", ["q-learning?", "quantum", "kernel\rjs"])
+@pytest.mark.parametrize("keys", ["q-learning?", "quantum", "kernel\rjs", "paste"])
 def test_keys_read_while_the_reader_is_being_built_are_typed_in_order(keys, locs, monkeypatch):
     """The window between the library opening and the search box taking focus: keys read
     then used to reach a bare screen, where "q" quit the app and the rest were lost."""
@@ -73,8 +73,13 @@ def test_keys_read_while_the_reader_is_being_built_are_typed_in_order(keys, locs
 
     def push_then_type(self, screen, *args, **kwargs):
         pushed = push(self, screen, *args, **kwargs)
-        if isinstance(screen, MainScreen):
-            burst(self, *keys)  # the reader is on top, not mounted yet
+        if isinstance(screen, MainScreen):  # the reader is on top, not mounted yet
+            if keys == "paste":
+                burst(self, "q")
+                self.post_message(events.Paste("uantum\x1b[2J error"))
+                burst(self, *"s?")
+            else:
+                burst(self, *keys)
         return pushed
 
     monkeypatch.setattr(PapersApp, "push_screen", push_then_type)
@@ -85,8 +90,12 @@ def test_keys_read_while_the_reader_is_being_built_are_typed_in_order(keys, locs
             await wait_for_reader(pilot)
             await settle(pilot)
             assert app.is_running
+            value = app.screen.query_one(Input).value
+            if keys == "paste":  # typed, pasted (its ESC made harmless), typed: in that order
+                assert value.startswith("quantum") and value.endswith(" errors?") and "\x1b" not in value
+                return
             query, _, list_keys = keys.partition("\r")
-            assert app.screen.query_one(Input).value == query
+            assert value == query
             if list_keys:  # enter went to the list, then j moved down and s starred that paper
                 listing = app.screen.query_one(ResultList)
                 await wait_until(pilot, lambda: StateStore(locs.state_file).starred_ids())
