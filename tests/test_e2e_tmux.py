@@ -77,7 +77,7 @@ def test_a_burst_in_the_list_stars_the_paper_under_the_cursor(terminal, built_ho
     rows = [line for line in first.splitlines() if line.startswith(" •")][:4]
     terminal.keys("Enter")
     terminal.type("jsjs")  # one write: down, star, down, star
-    screen = terminal.wait_for(lambda s: sum(line.startswith("★") for line in s.splitlines()) >= 2, "two stars")
+    terminal.wait_for(lambda s: sum(line.startswith("★") for line in s.splitlines()) >= 2, "two stars")
     time.sleep(0.5)  # a wrong third star would come right after
     starred = {paper_id for paper_id, entry in marks(built_home).items() if entry.get("starred")}
     screen = terminal.screen()

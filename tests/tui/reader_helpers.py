@@ -24,9 +24,9 @@ async def workers_done(pilot) -> None:
 async def wait_until(pilot, condition, timeout: float = 90.0) -> None:
     """Let the app run until ``condition()`` holds (workers finish, messages land).
 
-    The timeout only catches a reader that never gets there: on a loaded 2-core CI
-    machine (``pytest -n 4`` beside an index build) opening the library took over 10 s,
-    so it is generous and measured by the clock, not by counting pauses.
+    The timeout only catches a reader that never gets there, so it is generous and
+    measured by the clock: a loaded 2-core CI machine (``pytest -n 4``) is many times
+    slower than a quiet one. A reader that quit fails at once.
     """
     deadline = time.monotonic() + timeout
     while True:
