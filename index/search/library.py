@@ -33,7 +33,7 @@ from index.search import collecting
 from index.search.collecting import BestSoFar, GuardedCollector, SearchCancelled, counting_collector
 from index.search.highlight import find_spans
 from index.search.language import SORTS, Sort
-from index.search.listing import by_key_desc, live_documents, read_numeric_column
+from index.search.listing import by_key_desc, read_numeric_column
 from index.search.postings import PostingsCache
 from index.search.query import MarksIndex, ParsedQuery, QueryError, QueryParser, cap_prefixes, resolve_marks
 from index.search.ranges import ColumnRange, lift_ranges
@@ -447,43 +447,37 @@ class Library:
         """Read ahead what searches need: the sort columns, field lengths and the postings
         of the commonest title and abstract words, while no search runs (call it on a
         thread of its own; it gives way to searches). Returns how many terms it read."""
+        # Not through _recovering: a damaged index is for a search to find and rebuild, on
+        # the engine thread, not for a background reader.
         if not self.vectorized:
             return 0
+        evaluator = self._evaluator()
+        cache = evaluator.cache
+        if cache.warmed:
+            return 0
 
-        def warm() -> int:
-            evaluator = self._evaluator()
-            cache = evaluator.cache
-            if cache.warmed:
-                return 0
+        def stale() -> bool:
+            return stop() or self._postings is None or self._postings[1] is not cache
 
-            def stale() -> bool:
-                return stop() or self._postings is None or self._postings[1] is not cache
-
-            for column in ("date_key", "votes_key"):
-                self._column_values(column)
-            for fieldname in TEXT_FIELDS:
-                evaluator.lengths(fieldname, np.zeros(0, dtype=np.int32))
-            # The commonest words of titles and abstracts (the word list did-you-mean keeps:
-            # Whoosh's most_frequent_terms scans the whole lexicon, 0.8 s at 10k papers),
-            # as the index spells them.
-            analyzer = evaluator.schema["abstract"].analyzer
-            stems = dict.fromkeys(
-                token.text
-                for word, _count in self._vocabulary().counts.most_common(WARM_TERMS)
-                for token in analyzer(word)
-            )
-            terms = [(fieldname, stem) for stem in stems for fieldname in ("abstract", "title")]
-            read = cache.warm(evaluator.leaves, terms, stale)
-            # Positions too for the commonest: two plain words rank higher side by side
-            # (a phrase checked on every paper having both), and reading a common word's
-            # positions cold costs more than its postings.
-            read += cache.warm(evaluator.leaves, terms[: 2 * WARM_POSITIONS], stale, positions=True)
-            cache.warmed = not stale()
-            return read
-
-        # Not _recovering: a damaged index is for a search to find and rebuild, on the
-        # engine thread, not for a background reader.
-        return warm()
+        for column in ("date_key", "votes_key"):
+            self._column_values(column)
+        for fieldname in TEXT_FIELDS:
+            evaluator.lengths(fieldname, np.zeros(0, dtype=np.int32))
+        # The commonest words of titles and abstracts (the word list did-you-mean keeps:
+        # Whoosh's most_frequent_terms scans the whole lexicon, 0.8 s at 10k papers),
+        # as the index spells them.
+        analyzer = evaluator.schema["abstract"].analyzer
+        stems = dict.fromkeys(
+            token.text for word, _count in self._vocabulary().counts.most_common(WARM_TERMS) for token in analyzer(word)
+        )
+        terms = [(fieldname, stem) for stem in stems for fieldname in ("abstract", "title")]
+        read = cache.warm(evaluator.leaves, terms, stale)
+        # Positions too for the commonest: two plain words rank higher side by side
+        # (a phrase checked on every paper having both), and reading a common word's
+        # positions cold costs more than its postings.
+        read += cache.warm(evaluator.leaves, terms[: 2 * WARM_POSITIONS], stale, positions=True)
+        cache.warmed = not stale()
+        return read
 
     def _whoosh_matching(
         self, searcher, q, sort, parsed, ranges, offset, limit, cancelled, progress=None
@@ -531,7 +525,7 @@ class Library:
 
     def _listing(self, searcher, sort, ranges, offset, limit) -> tuple[int, list[Hit]]:
         # No words to rank by: "relevance" lists newest first, like the date sort.
-        docs = self._column_values("live")
+        docs = self._evaluator().alive()  # the live documents, read once per generation
         keep = self._in_ranges(docs, ranges)
         if keep is not None:
             docs = docs[keep]
@@ -539,13 +533,11 @@ class Library:
         return len(docs), [Hit(self._paper_at(searcher, int(doc)), offset + i, None) for i, doc in enumerate(page)]
 
     def _column_values(self, name: str) -> np.ndarray:
-        """A value per document of a numeric column (or "live": the docnums not deleted),
-        read once per index generation."""
+        """A value per document of a numeric column, read once per index generation."""
         key = (self._generation, name)
         values = self._columns.get(key)
         if values is None:
-            reader = self._searcher().reader()
-            values = live_documents(reader) if name == "live" else read_numeric_column(reader, name)
+            values = read_numeric_column(self._searcher().reader(), name)
             self._columns = {key: values, **{k: v for k, v in self._columns.items() if k[0] == self._generation}}
         return values
 

@@ -191,11 +191,17 @@ class PostingsCache:
         return read
 
 
+def gather_rows(offsets: np.ndarray, flat: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows ``rows`` of a CSR structure (``offsets``, ``flat``): each row's length,
+    and their values one after the other."""
+    counts = offsets[rows + 1] - offsets[rows]
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return counts, flat[np.repeat(offsets[rows], counts) + within]
+
+
 def _select_rows(starts: np.ndarray, flat: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of a CSR structure where ``keep`` is true."""
-    counts = np.diff(starts)[keep]
-    rows = np.repeat(np.flatnonzero(keep), counts)
-    within = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    """Rows of a CSR structure where ``keep`` is true, as a CSR structure."""
+    counts, values = gather_rows(starts, flat, np.flatnonzero(keep))
     new_starts = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=new_starts[1:])
-    return new_starts, flat[starts[rows] + within]
+    return new_starts, values

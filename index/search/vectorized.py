@@ -32,8 +32,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from index.search.listing import live_documents
-from index.search.postings import PostingsCache
+from index.search.listing import by_key_desc, live_documents
+from index.search.postings import PostingsCache, gather_rows
 from index.store.whoosh_internals import BYTE_TO_LENGTH, bm25f_b, field_length_bytes, multiterm_words
 
 PRELOADED_OR_DOCS = 5000
@@ -373,11 +373,8 @@ def _positions_of(
     csr: tuple[np.ndarray, np.ndarray], rows: np.ndarray, docs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The (doc, position) pairs of the postings at ``rows``, flattened."""
-    offsets, flat = csr
-    counts = offsets[rows + 1] - offsets[rows]
-    starts = np.repeat(offsets[rows], counts)
-    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    return np.repeat(docs, counts), flat[starts + within]
+    counts, positions = gather_rows(*csr, rows)
+    return np.repeat(docs, counts), positions
 
 
 def top(found: Matches, count: int) -> np.ndarray:
@@ -385,11 +382,4 @@ def top(found: Matches, count: int) -> np.ndarray:
     as Whoosh's top-N collector orders them. Exact comparisons: the scores are summed
     in Whoosh's order (``Evaluator.disjunction``), so they agree to the last bit, and
     papers that differ only there rank as in Whoosh."""
-    scores = found.scores
-    if count < len(scores):
-        kth = np.partition(scores, len(scores) - count)[len(scores) - count]
-        candidates = np.flatnonzero(scores >= kth)
-    else:
-        candidates = np.arange(len(scores))
-    order = np.lexsort((found.ids[candidates], -scores[candidates]))
-    return candidates[order[:count]]
+    return by_key_desc(found.scores, found.ids, count)

@@ -15,11 +15,10 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import Reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index import EMPTY, Marks, Paper
+from tui.widgets.line_view import LineView
 from tui.widgets.rows import PAGE_SIZE, RowSource, RowStyles, row_strip
 from tui.widgets.styling import foreground_style
 
@@ -27,7 +26,7 @@ LOOKAHEAD = 50
 """Fetch the next page when the cursor comes this close to the end of the loaded rows."""
 
 
-class ResultList(ScrollView, can_focus=True):
+class ResultList(LineView, can_focus=True):
     """The papers matching the search, with a cursor."""
 
     BINDINGS = [
@@ -111,17 +110,8 @@ class ResultList(ScrollView, can_focus=True):
         self._held: list[events.Key] | None = None
 
     # -- data from the screen ---------------------------------------------------
-    # The row count is the virtual height, and it changes at nearly every keystroke. As a
-    # layout reactive (Widget's) that meant laying out the whole screen each time; the list's
-    # own size never depends on it, so only the scrollbars are brought up to date
-    # (_update_virtual_size), and they ask for a layout themselves when they appear or go.
-    virtual_size = Reactive(Size(0, 0), layout=False)
-
     def _update_virtual_size(self) -> None:
-        size = Size(self.scrollable_content_region.width, self.source.total)
-        if size != self.virtual_size:
-            self.virtual_size = size
-            self._scroll_update(size)
+        self.set_virtual_size(Size(self.scrollable_content_region.width, self.source.total))
         # After the scrollbar came or went: the rows' width is what is left beside it.
         self._width = max(0, self.scrollable_content_region.width)
 

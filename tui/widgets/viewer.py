@@ -12,17 +12,17 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
-from textual.reactive import Reactive, var
-from textual.scroll_view import ScrollView
+from textual.reactive import var
 from textual.selection import Selection
 from textual.strip import Strip
 
 from index import EMPTY, Marks, Paper, SearchResults
+from tui.widgets.line_view import LineView
 from tui.widgets.paper_text import PaperStyles, paper_text
 from tui.widgets.styling import foreground_style
 
 
-class PaperViewer(ScrollView, can_focus=True):
+class PaperViewer(LineView, can_focus=True):
     """Shows one paper; the screen binds ``paper``, ``marks`` and ``results`` to it."""
 
     COMPONENT_CLASSES = {"viewer--match", "viewer--meta", "viewer--tag", "viewer--title"}
@@ -41,10 +41,6 @@ class PaperViewer(ScrollView, can_focus=True):
         & > .viewer--tag { color: $text-success; }
     }
     """
-
-    # The number of wrapped lines is the virtual height: as Widget's layout reactive, a
-    # new paper would lay out the screen. Only the scrollbar depends on it.
-    virtual_size = Reactive(Size(0, 0), layout=False)
 
     paper: var[Paper | None] = var(None)
     """The paper shown (None: nothing to show)."""
@@ -143,10 +139,7 @@ class PaperViewer(ScrollView, can_focus=True):
             self._plain = [line.plain for line in lines]
             self._lines = [Strip(line.render(console)).apply_style(base) for line in lines]
         self._drawn.clear()
-        size = Size(max(width, 0), len(self._lines))
-        if size != self.virtual_size:
-            self.virtual_size = size
-            self._scroll_update(size)
+        self.set_virtual_size(Size(max(width, 0), len(self._lines)))
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
